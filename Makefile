@@ -1,0 +1,44 @@
+# Quick start:  make book   (build the HTML book into _build/html)
+#               make test   (run every test: emlib, the chapters, the built book in a browser)
+# Each target creates the virtual environment .venv and installs the pinned
+# requirements the first time, and again whenever a requirements file changes.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# the chapters' kernel must be this environment's Python, which has emlib
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: book test lab notebooks bench clean
+
+book: $(VENV)/.book
+	rm -rf _build
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: book $(VENV)/.test
+	$(BIN)/python -m pytest
+
+# Open the chapters live in JupyterLab.
+lab: $(VENV)/.book
+	$(BIN)/jupyter lab book/
+
+# Re-run every chapter and save it with its outputs (after changing a chapter or emlib).
+notebooks: $(VENV)/.book
+	$(BIN)/jupyter execute --inplace book/*.ipynb
+
+# emlib against scikit-learn, printed and saved under benchmarks/results/.
+bench: $(VENV)/.test
+	mkdir -p benchmarks/results
+	$(BIN)/python benchmarks/bench_kmeans.py --out benchmarks/results/kmeans.txt
+
+clean:
+	rm -rf _build
+
+$(VENV)/.book: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements-test.txt $(VENV)/.book
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@

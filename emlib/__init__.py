@@ -1,0 +1,22 @@
+"""emlib: Expectation-Maximization, from k-means to Gaussian mixtures.
+
+The companion package of the book.  Each model module has the same verbs, so
+the structure of EM is visible in the code; results are frozen dataclasses and
+randomness comes only from an ``rng=`` argument.
+
+Modules
+-------
+kmeans
+    k-means (Lloyd's algorithm): ``assign`` (hard E-step), ``update``
+    (M-step), ``inertia`` (the objective), ``init_centers``, ``fit``.
+datasets
+    Small data sets for the chapters, generated from a seed.
+plots, widgets
+    Figures and kernel-free sliders for the chapters; they need the optional
+    ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
+"""
+
+from . import datasets, kmeans
+
+__version__ = "0.1.0"
+__all__ = ["kmeans", "datasets", "__version__"]

@@ -1,0 +1,127 @@
+"""Input checks shared by every emlib module.
+
+Each helper either returns a clean value (a float64 array, a Python int, a
+float, a ``numpy.random.Generator``) or raises ``TypeError`` (wrong kind of
+thing) or ``ValueError`` (right kind, wrong value).  Every message starts with
+the argument's name, so a student can see at once which argument was wrong.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["check_array", "check_int", "check_float", "check_rng"]
+
+
+def _describe(value: object) -> str:
+    """A short description of ``value`` for error messages."""
+    text = repr(value)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = "") -> np.ndarray:
+    """Return ``value`` as a finite, non-empty float64 array with ``ndim`` dimensions.
+
+    Parameters
+    ----------
+    value
+        Anything ``numpy.asarray`` understands: a list, a tuple or an array.
+    name
+        The argument's name, used in error messages.
+    ndim
+        The number of dimensions required.
+    shape_hint
+        How the shape reads in words, e.g. ``"(n_samples, n_features)"``.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is ``None``, a string, or an array that does not hold real
+        numbers (strings, objects, complex numbers).
+    ValueError
+        If it has the wrong number of dimensions, is empty, or holds NaN or
+        infinity.
+    """
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of real numbers; got {_describe(value)}")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers; got an array of dtype {array.dtype}")
+    hint = f" {shape_hint}" if shape_hint else ""
+    if array.ndim != ndim:
+        advice = ""
+        if ndim == 2 and array.ndim == 1:
+            advice = "; for a single feature use X.reshape(-1, 1)"
+        raise ValueError(
+            f"{name} must be a {ndim}-d array{hint}; got a {array.ndim}-d array "
+            f"of shape {array.shape}{advice}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
+    array = array.astype(np.float64, copy=False)
+    if not np.all(np.isfinite(array)):
+        problem = "NaN" if np.isnan(array).any() else "infinity"
+        raise ValueError(f"{name} contains {problem}; every entry must be finite")
+    return array
+
+
+def check_int(
+    value: object, name: str, *, minimum: int | None = None, maximum: int | None = None,
+    maximum_name: str = "",
+) -> int:
+    """Return ``value`` as a Python int within ``[minimum, maximum]``.
+
+    ``True`` and ``False`` are rejected, and so are floats such as ``3.0``: a
+    count is an integer.  ``maximum_name`` names the bound in the message,
+    e.g. ``"n_samples"``.
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {_describe(value)}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+    if maximum is not None and value > maximum:
+        bound = f"{maximum_name} = {maximum}" if maximum_name else str(maximum)
+        raise ValueError(f"{name} must be at most {bound}; got {value}")
+    return value
+
+
+def check_float(value: object, name: str, *, minimum: float | None = None) -> float:
+    """Return ``value`` as a finite Python float, at least ``minimum``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {_describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}")
+    return value
+
+
+def check_rng(rng: object) -> np.random.Generator:
+    """Return a ``numpy.random.Generator`` from ``rng``.
+
+    ``rng`` may be ``None`` (fresh, unpredictable entropy), a non-negative int
+    seed, a ``numpy.random.SeedSequence`` or a ``Generator``, which is returned
+    as it is so that successive calls draw successive numbers.  Global random
+    state is never touched.
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, np.random.SeedSequence):
+        return np.random.default_rng(rng)
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
+        if rng < 0:
+            raise ValueError(f"rng must be a non-negative seed; got {rng}")
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        "rng must be None, an int seed, a numpy.random.SeedSequence or a "
+        f"numpy.random.Generator; got {_describe(rng)}"
+    )

@@ -1,0 +1,64 @@
+"""Small data sets for the chapters, generated reproducibly from ``rng``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import check_array, check_rng
+
+__all__ = ["make_blobs"]
+
+
+def make_blobs(
+    centers: object, n_per_cluster: int | object, std: float | object = 1.0, *, rng=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points drawn around given centers from round (isotropic) Normal clouds.
+
+    Parameters
+    ----------
+    centers : array-like of shape (k, n_features)
+        The mean of each cloud.
+    n_per_cluster : int or array-like of k ints
+        How many points each cloud gets.
+    std : float or array-like of k floats
+        The standard deviation of each cloud along every axis, positive.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        The points, cloud after cloud.
+    labels : ndarray of shape (n_samples,)
+        The index of the cloud each point came from.
+
+    Examples
+    --------
+    >>> X, labels = make_blobs([[0.0, 0.0], [5.0, 5.0]], [2, 3], 0.5, rng=0)
+    >>> X.shape, labels.tolist()
+    ((5, 2), [0, 0, 1, 1, 1])
+    """
+    centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, n_features)")
+    k = len(centers)
+    counts = _per_cluster(n_per_cluster, "n_per_cluster", k)
+    if np.any(counts != np.round(counts)) or np.any(counts < 1):
+        raise ValueError(f"n_per_cluster must be positive integers; got {counts.tolist()}")
+    stds = _per_cluster(std, "std", k)
+    if np.any(stds <= 0):
+        raise ValueError(f"std must be positive; got {stds.tolist()}")
+    rng = check_rng(rng)
+    labels = np.repeat(np.arange(k), counts.astype(np.intp))
+    X = centers[labels] + stds[labels, None] * rng.standard_normal((len(labels), centers.shape[1]))
+    return X, labels
+
+
+def _per_cluster(value: object, name: str, k: int) -> np.ndarray:
+    """One number per cluster: a scalar is repeated ``k`` times."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be a number or {k} numbers; got {value!r}")
+    values = check_array(np.atleast_1d(value), name, ndim=1)
+    if values.size == 1:
+        values = np.repeat(values, k)
+    if values.shape != (k,):
+        raise ValueError(f"{name} must be a number or {k} numbers; got shape {values.shape}")
+    return values

@@ -1,0 +1,340 @@
+"""Figures for the chapters (needs the ``plots`` extra: matplotlib).
+
+Every function returns a :class:`NotebookFigure`, a matplotlib figure built
+without pyplot, so nothing accumulates in global state: a notebook shows it
+(sharp on high-resolution screens) when it is a cell's value, whatever the
+matplotlib backend, and a script saves it with ``fig.savefig(...)``.
+Functions that draw into an existing axes take ``ax=`` and return it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from . import kmeans
+from ._validation import check_array, check_int
+
+__all__ = [
+    "PALETTE",
+    "NotebookFigure",
+    "new_figure",
+    "data_limits",
+    "kmeans_state",
+    "kmeans_steps",
+    "kmeans_frames",
+    "kmeans_starts",
+    "clusterings",
+    "inertia_trace",
+    "final_inertias",
+]
+
+#: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+GREY = "#8c8c8c"
+
+
+class NotebookFigure(Figure):
+    """A matplotlib figure that displays itself in Jupyter without pyplot.
+
+    It renders at twice the resolution it is shown at, so that it stays sharp
+    on high-resolution screens and when the HTML book is zoomed.
+    """
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=2 * self.dpi, bbox_inches="tight")
+        png = buffer.getvalue()
+        width, height = struct.unpack(">II", png[16:24])  # from the PNG header
+        shown = {"width": width // 2, "height": height // 2}
+        return {"image/png": png, "text/plain": repr(self)}, {"image/png": shown}
+
+
+def _colour(index: int) -> str:
+    return PALETTE[index % len(PALETTE)]
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, *, panel_size: tuple[float, float] = (4.2, 3.6)):
+    """A figure with a grid of axes, each ``panel_size`` inches; returns ``(fig, axes)``.
+
+    ``axes`` is a 2-d array of shape ``(nrows, ncols)``.
+    """
+    nrows = check_int(nrows, "nrows", minimum=1)
+    ncols = check_int(ncols, "ncols", minimum=1)
+    fig = NotebookFigure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def data_limits(X: object, margin: float = 0.08) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits ``((xmin, xmax), (ymin, ymax))`` that hold the 2-d points ``X`` with a margin."""
+    X = _check_2d_points(X)
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.maximum(high - low, 1e-12)
+    return (low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1])
+
+
+def _check_2d_points(X: object) -> np.ndarray:
+    X = check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, 2)")
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have 2 columns to be drawn in the plane; got shape {X.shape}")
+    return X
+
+
+def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
+    """Tint the plane by nearest center: the regions the assignment step creates."""
+    (x0, x1), (y0, y1) = limits
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 240), np.linspace(y0, y1, 240))
+    grid_labels = kmeans.assign(np.column_stack([gx.ravel(), gy.ravel()]), centers)
+    cmap = ListedColormap([_colour(i) for i in range(len(centers))])
+    ax.imshow(
+        grid_labels.reshape(gx.shape), origin="lower", extent=(x0, x1, y0, y1),
+        cmap=cmap, vmin=-0.5, vmax=len(centers) - 0.5, alpha=0.13, aspect="auto",
+        interpolation="nearest", zorder=0,
+    )
+
+
+def kmeans_state(
+    X: object,
+    centers: object,
+    labels: object = None,
+    *,
+    ax: Axes,
+    previous_centers: object = None,
+    regions: bool = False,
+    limits=None,
+    title: str | None = None,
+) -> Axes:
+    """Draw 2-d points and k-means centers into ``ax``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The points.
+    centers : array-like of shape (k, 2) or None
+        The centers, drawn as large crosses in their cluster's colour.
+    labels : array-like of int, optional
+        Colour each point by its cluster; grey when omitted.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    previous_centers : array-like of shape (k, 2), optional
+        Draw each center's move from here as an arrow (an update step).
+    regions : bool
+        Tint the plane by nearest center (the regions of an assignment step).
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed axis limits, so that a sequence of frames does not jump.
+    title : str, optional
+        The panel's title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    X = _check_2d_points(X)
+    if centers is not None:
+        centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, 2)")
+    limits = data_limits(X) if limits is None else limits
+    if regions and centers is not None:
+        _shade_regions(ax, centers, limits)
+    if labels is None:
+        ax.scatter(X[:, 0], X[:, 1], s=14, color=GREY, alpha=0.8, linewidths=0)
+    else:
+        labels = np.asarray(labels)
+        ax.scatter(
+            X[:, 0], X[:, 1], s=14, c=[_colour(i) for i in labels], alpha=0.85, linewidths=0
+        )
+    if previous_centers is not None and centers is not None:
+        previous_centers = check_array(previous_centers, "previous_centers", ndim=2)
+        for start, end in zip(previous_centers, centers):
+            if np.allclose(start, end):
+                continue
+            ax.annotate(
+                "", xy=end, xytext=start, zorder=4,
+                arrowprops=dict(arrowstyle="-|>", color="black", lw=1.4, shrinkA=0, shrinkB=6),
+            )
+        ax.scatter(previous_centers[:, 0], previous_centers[:, 1], marker="X", s=110,
+                   facecolor="white", edgecolor="black", linewidths=1.0, zorder=4, alpha=0.9)
+    if centers is not None:
+        ax.scatter(
+            centers[:, 0], centers[:, 1], marker="X", s=200,
+            c=[_colour(i) for i in range(len(centers))], edgecolor="black", linewidths=1.3, zorder=5,
+        )
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def _check_result(result: object) -> kmeans.KMeansResult:
+    if not isinstance(result, kmeans.KMeansResult):
+        raise TypeError(f"result must be a kmeans.KMeansResult; got {type(result).__name__}")
+    return result
+
+
+def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int = 3) -> Figure:
+    """The first iterations of k-means, the assignment and the update step side by side.
+
+    Row ``t`` shows iteration ``t + 1``: on the left the assignment step (each
+    point takes the colour of its nearest center; the tint shows the regions),
+    on the right the update step (each center moves to the mean of its points).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The data the result was fitted to.
+    result : kmeans.KMeansResult
+        A fit with its history.
+    n_iterations : int
+        How many iterations (rows) to draw, at most ``result.n_iter``.
+    """
+    X = _check_2d_points(X)
+    result = _check_result(result)
+    n_iterations = check_int(n_iterations, "n_iterations", minimum=1, maximum=max(result.n_iter, 1),
+                             maximum_name="result.n_iter")
+    limits = data_limits(X)
+    fig, axes = new_figure(n_iterations, 2, panel_size=(3.6, 3.2))
+    for t in range(n_iterations):
+        before, after = result.history[t], result.history[min(t + 1, result.n_iter)]
+        labels = kmeans.assign(X, before.centers)
+        after_inertia = kmeans.inertia(X, after.centers, labels)
+        kmeans_state(X, before.centers, labels, ax=axes[t, 0], regions=True, limits=limits,
+                     title=f"iteration {t + 1}: assign   (J = {before.inertia:.1f})")
+        kmeans_state(X, after.centers, labels, ax=axes[t, 1], previous_centers=before.centers,
+                     limits=limits, title=f"iteration {t + 1}: update   (J = {after_inertia:.1f})")
+    return fig
+
+
+def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Figure]]:
+    """One figure per half-step of a k-means run, for a slider.
+
+    The frames alternate: the assignment to the current centers, then the
+    update that moves them; the last frame is the final clustering.  Each
+    comes with a short label such as ``"2 · update"``.
+    """
+    X = _check_2d_points(X)
+    result = _check_result(result)
+    limits = data_limits(X)
+    frames = []
+    for t in range(result.n_iter + 1):
+        step = result.history[t]
+        labels = kmeans.assign(X, step.centers)
+        fig, axes = new_figure(panel_size=(5.0, 4.2))
+        last = t == result.n_iter
+        kmeans_state(X, step.centers, labels, ax=axes[0, 0], regions=True, limits=limits,
+                     title=(f"final clustering   J = {step.inertia:.2f}" if last else
+                            f"iteration {t + 1} · assign   J = {step.inertia:.2f}"))
+        frames.append(("final" if last else f"{t + 1} · assign", fig))
+        if last:
+            break
+        following = result.history[t + 1]
+        fig, axes = new_figure(panel_size=(5.0, 4.2))
+        kmeans_state(X, following.centers, labels, ax=axes[0, 0], previous_centers=step.centers,
+                     limits=limits, title=(f"iteration {t + 1} · update   J = "
+                                           f"{kmeans.inertia(X, following.centers, labels):.2f}"))
+        frames.append((f"{t + 1} · update", fig))
+    return frames
+
+
+def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Sequence[str]) -> Figure:
+    """Final clusterings of several runs side by side, each with its start and inertia."""
+    X = _check_2d_points(X)
+    results = [_check_result(r) for r in results]
+    if len(titles) != len(results):
+        raise ValueError(f"titles must have one entry per result ({len(results)}); got {len(titles)}")
+    limits = data_limits(X)
+    fig, axes = new_figure(1, len(results), panel_size=(4.0, 3.5))
+    for ax, result, title in zip(axes[0], results, titles):
+        kmeans_state(X, result.centers, result.labels, ax=ax, limits=limits, regions=True,
+                     previous_centers=result.history[0].centers,
+                     title=f"{title}\nfinal J = {result.inertia:.1f} after {result.n_iter} updates")
+    return fig
+
+
+def clusterings(
+    X: object,
+    labelings: Sequence[object],
+    titles: Sequence[str],
+    *,
+    centers: Sequence[object | None] | None = None,
+) -> Figure:
+    """Several colourings of the same 2-d points side by side.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The points.
+    labelings : sequence of label arrays (or ``None`` for grey points)
+        One colouring per panel.
+    titles : sequence of str
+        One title per panel.
+    centers : sequence of (k, 2) arrays or None, optional
+        Centers to mark in each panel.
+    """
+    X = _check_2d_points(X)
+    if len(titles) != len(labelings):
+        raise ValueError(f"titles must have one entry per labeling ({len(labelings)}); got {len(titles)}")
+    centers = [None] * len(labelings) if centers is None else list(centers)
+    if len(centers) != len(labelings):
+        raise ValueError(f"centers must have one entry per labeling ({len(labelings)}); got {len(centers)}")
+    limits = data_limits(X)
+    fig, axes = new_figure(1, len(labelings), panel_size=(4.0, 3.5))
+    for ax, labels, title, panel_centers in zip(axes[0], labelings, titles, centers):
+        kmeans_state(X, panel_centers, labels, ax=ax, limits=limits, title=title)
+    return fig
+
+
+def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequence[str]) -> Figure:
+    """The inertia after every half-step of one or more runs.
+
+    Each run is drawn as one curve: at iteration ``t`` the update step
+    (moving the centers) and then the assignment step (relabelling the points)
+    each lower the inertia or leave it unchanged.
+    """
+    X = check_array(X, "X", ndim=2)
+    results = [_check_result(r) for r in results]
+    if len(names) != len(results):
+        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    fig, axes = new_figure(panel_size=(6.4, 3.6))
+    ax = axes[0, 0]
+    for index, (result, name) in enumerate(zip(results, names)):
+        positions, values = [0.0], [result.history[0].inertia]
+        for t in range(1, result.n_iter + 1):
+            labels = kmeans.assign(X, result.history[t - 1].centers)
+            positions += [t - 0.5, t]
+            values += [kmeans.inertia(X, result.history[t].centers, labels), result.history[t].inertia]
+        ax.plot(positions, values, marker="o", markersize=3.5, color=_colour(index), label=name)
+    ax.set_xlabel("iteration (half-steps: update at t − ½, assignment at t)")
+    ax.set_ylabel("inertia J")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False)
+    return fig
+
+
+def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = None) -> Figure:
+    """Histograms of the final inertia of many runs, one per way of starting."""
+    if not isinstance(samples, dict) or not samples:
+        raise TypeError("samples must be a non-empty dict from a name to a list of inertias")
+    arrays = {name: check_array(values, f"samples[{name!r}]", ndim=1) for name, values in samples.items()}
+    everything = np.concatenate(list(arrays.values()))
+    bins = np.linspace(everything.min(), everything.max(), 31)
+    fig, axes = new_figure(panel_size=(6.4, 3.4))
+    ax = axes[0, 0]
+    for index, (name, values) in enumerate(arrays.items()):
+        ax.hist(values, bins=bins, alpha=0.6, color=_colour(index), label=name)
+    if best is not None:
+        ax.axvline(best, color="black", lw=1, ls="--", label="best found")
+    ax.set_xlabel("final inertia J")
+    ax.set_ylabel("runs")
+    ax.legend(frameon=False)
+    return fig

@@ -1,0 +1,202 @@
+"""The built HTML book, opened in Debian's chromium with no network.
+
+For every page: no request fails and none leaves the local server; no
+JavaScript error; math is typeset by the bundled MathJax (no raw TeX left);
+the sidebar lists every chapter.  For every static slider: moving it changes
+the figure shown.
+
+Needs the book built into ``_build/html`` (``make book``) and chromium at
+``/usr/bin/chromium`` (or ``$CHROMIUM``).  Without chromium the tests skip
+with the reason, unless ``EMLIB_REQUIRE_BROWSER=1`` (set by CI), in which case
+they fail.
+"""
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+# pages that carry the book's text (the rest are Sphinx's index and search pages)
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\begin\{|\\frac|\\sum")
+
+
+def _chapter_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    files += [entry["file"] for entry in toc.get("chapters", [])]
+    files += [entry["file"] for part in toc.get("parts", []) for entry in part["chapters"]]
+    return [f"{name}.html" for name in files]
+
+
+def _all_pages() -> list[str]:
+    pages = sorted(
+        str(path.relative_to(SITE)) for path in SITE.rglob("*.html")
+        if not path.relative_to(SITE).parts[0].startswith(("_", "vendor"))
+    )
+    return pages
+
+
+def _chromium() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"the book is not built: {SITE} is missing (run `make book`)")
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        reason = "chromium is not installed (apt-get install chromium); browser checks not run"
+        if os.environ.get("EMLIB_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        print(f"\nSKIPPING BROWSER TESTS: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageVisit:
+    """A page opened in a fresh browser context, with everything that went wrong on the way."""
+
+    def __init__(self, browser, site_url: str, page_path: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.foreign, self.failed, self.errors = [], [], []
+        host = urlparse(site_url).netloc
+
+        def on_request(request):
+            parsed = urlparse(request.url)
+            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != host:
+                self.foreign.append(request.url)
+
+        self.page.on("request", on_request)
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.goto(f"{site_url}/{page_path}", wait_until="networkidle")
+        self.page.wait_for_function("() => !window.MathJax || !window.MathJax.startup || "
+                                    "window.MathJax.startup.promise !== undefined")
+        self.page.evaluate("() => window.MathJax && window.MathJax.startup ? "
+                           "window.MathJax.startup.promise : null")
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    visits = []
+
+    def open_page(page_path):
+        visits.append(PageVisit(browser, site_url, page_path))
+        return visits[-1]
+
+    yield open_page
+    for item in visits:
+        item.close()
+
+
+def test_the_toc_pages_were_built():
+    missing = [page for page in _chapter_pages() if not (SITE / page).exists()]
+    assert SITE.exists() and not missing, f"not built: {missing}"
+
+
+@pytest.mark.parametrize("page_path", _all_pages() if SITE.exists() else ["index.html"])
+def test_page_is_self_contained_and_renders(visit, page_path):
+    page = visit(page_path)
+    assert page.foreign == [], f"requests to other hosts: {page.foreign}"
+    assert page.failed == [], f"failed requests: {page.failed}"
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+    text = page.page.inner_text("article") if page.page.locator("article").count() else ""
+    assert not RAW_TEX.search(text), f"raw TeX left on {page_path}: {RAW_TEX.search(text).group()}"
+
+
+@pytest.mark.parametrize("page_path", _chapter_pages())
+def test_math_is_typeset(visit, page_path):
+    page = visit(page_path)
+    typeset = page.page.locator("mjx-container").count()
+    assert typeset > 0, f"no MathJax output on {page_path}"
+    assert page.page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+
+
+@pytest.mark.parametrize("page_path", _chapter_pages())
+def test_sidebar_lists_every_chapter(visit, page_path):
+    page = visit(page_path)
+    links = page.page.eval_on_selector_all(
+        "nav.bd-docs-nav a.reference, .bd-sidebar-primary a.navbar-brand",
+        "els => els.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)",
+    )
+    listed = {link.lstrip("/") for link in links}
+    chapters = _chapter_pages()[1:]  # the root page is the book's title link
+    missing = [chapter for chapter in chapters if chapter not in listed]
+    assert not missing, f"sidebar of {page_path} does not list {missing}; it has {sorted(listed)}"
+
+
+def _frame_sliders(page):
+    return page.locator("css=.widget-vbox:has(> .emlib-frames)")
+
+
+@pytest.mark.parametrize("page_path", _chapter_pages())
+def test_every_static_slider_changes_the_figure(visit, page_path):
+    page = visit(page_path)
+    sliders = _frame_sliders(page.page)
+    for index in range(sliders.count()):
+        box = sliders.nth(index)
+        box.scroll_into_view_if_needed()
+        shown = box.locator(".emlib-frames img:visible")
+        assert shown.count() == 1, "exactly one frame must be visible"
+        before = shown.first.get_attribute("src")
+        readout_before = box.locator(".widget-readout").inner_text()
+        box.locator(".noUi-handle").first.focus()
+        page.page.keyboard.press("ArrowRight")
+        page.page.wait_for_function(
+            "([el, src]) => { const img = [...el.querySelectorAll('.emlib-frames img')]"
+            ".find(i => i.offsetParent !== null); return img && img.getAttribute('src') !== src; }",
+            arg=[box.element_handle(), before], timeout=5000,
+        )
+        after = box.locator(".emlib-frames img:visible")
+        assert after.count() == 1 and after.first.get_attribute("src") != before
+        assert box.locator(".widget-readout").inner_text() != readout_before
+        page.page.keyboard.press("End")
+        page.page.wait_for_timeout(200)
+        assert box.locator(".emlib-frames img:visible").first.get_attribute("src") != before
+    assert page.errors == [], f"JavaScript errors while sliding: {page.errors}"
+
+
+def test_the_kmeans_chapter_has_a_static_slider(visit):
+    page = visit("book/kmeans.html")
+    assert _frame_sliders(page.page).count() >= 1

@@ -1,0 +1,192 @@
+"""emlib.plots and emlib.widgets: the figures and static sliders the chapters use."""
+
+import ipywidgets
+import numpy as np
+from ipywidgets.widgets.widget import _instances
+from ipywidgets.widgets.widget_link import Link
+import pytest
+from matplotlib.figure import Figure
+
+from emlib import datasets, kmeans, plots, widgets
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def data_and_run():
+    rng = np.random.default_rng(0)
+    X, _ = datasets.make_blobs([[0, 0], [5, 0], [0, 5]], 30, 0.8, rng=rng)
+    run = kmeans.fit(X, 3, init=X[[0, 1, 2]])  # all three start in the first cloud
+    assert run.n_iter >= 3
+    return X, run
+
+
+def scatter_colours(ax):
+    """The colours of the first scatter (the data points) of an axes."""
+    return ax.collections[0].get_facecolors()
+
+
+class TestNotebookFigure:
+    def test_shows_itself_as_a_sharp_png(self, data_and_run):
+        X, run = data_and_run
+        fig = plots.kmeans_steps(X, run, n_iterations=1)
+        data, metadata = fig._repr_mimebundle_()
+        assert data["image/png"].startswith(PNG_SIGNATURE)
+        width = int.from_bytes(data["image/png"][16:20], "big")
+        assert metadata["image/png"]["width"] == width // 2  # rendered at twice the size shown
+        assert "Figure" in data["text/plain"]
+
+
+class TestKmeansFigures:
+    def test_state_colours_points_by_label(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        ax = plots.kmeans_state(X, run.centers, run.labels, ax=axes[0, 0])
+        colours = scatter_colours(ax)
+        assert len(colours) == len(X)
+        # points with the same label share a colour, different labels differ
+        first = {tuple(colours[np.flatnonzero(run.labels == k)[0]]) for k in range(3)}
+        assert len(first) == 3
+
+    def test_state_without_labels_is_grey_and_without_centers_has_no_crosses(self, data_and_run):
+        X, _ = data_and_run
+        fig, axes = plots.new_figure()
+        ax = plots.kmeans_state(X, None, ax=axes[0, 0])
+        assert len(ax.collections) == 1  # the points only
+        assert len({tuple(c) for c in scatter_colours(ax)}) == 1
+
+    def test_update_panel_draws_one_arrow_per_moving_center(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        ax = plots.kmeans_state(X, run.history[1].centers, ax=axes[0, 0],
+                                previous_centers=run.history[0].centers)
+        moved = np.sum(~np.all(np.isclose(run.history[0].centers, run.history[1].centers), axis=1))
+        assert len(ax.texts) == moved > 0  # annotate() arrows are text artists
+
+    def test_steps_has_an_assign_and_an_update_panel_per_iteration(self, data_and_run):
+        X, run = data_and_run
+        fig = plots.kmeans_steps(X, run, n_iterations=2)
+        titles = [ax.get_title() for ax in fig.axes]
+        assert len(titles) == 4
+        assert titles[0].startswith("iteration 1: assign") and titles[1].startswith("iteration 1: update")
+        assert titles[2].startswith("iteration 2: assign") and titles[3].startswith("iteration 2: update")
+        assert f"J = {run.history[0].inertia:.1f}" in titles[0]
+
+    def test_steps_cannot_show_more_iterations_than_ran(self, data_and_run):
+        X, run = data_and_run
+        with pytest.raises(ValueError, match=f"n_iterations must be at most result.n_iter = {run.n_iter}"):
+            plots.kmeans_steps(X, run, n_iterations=run.n_iter + 1)
+
+    def test_frames_alternate_assign_and_update(self, data_and_run):
+        X, run = data_and_run
+        frames = plots.kmeans_frames(X, run)
+        labels = [label for label, _ in frames]
+        assert len(frames) == 2 * run.n_iter + 1
+        assert labels[:3] == ["1 · assign", "1 · update", "2 · assign"] and labels[-1] == "final"
+        assert len(set(labels)) == len(labels)
+        assert all(isinstance(fig, Figure) for _, fig in frames)
+
+    def test_inertia_trace_follows_the_half_steps(self, data_and_run):
+        X, run = data_and_run
+        fig = plots.inertia_trace(X, [run], ["run"])
+        line = fig.axes[0].lines[0]
+        values = line.get_ydata()
+        assert len(values) == 2 * run.n_iter + 1
+        assert values[0] == run.history[0].inertia and values[-1] == run.inertia
+        assert np.all(np.diff(values) <= 1e-9 * values[0])
+
+    def test_starts_and_clusterings_draw_one_panel_each(self, data_and_run):
+        X, run = data_and_run
+        assert len(plots.kmeans_starts(X, [run, run], ["a", "b"]).axes) == 2
+        assert len(plots.clusterings(X, [None, run.labels, run.labels], ["a", "b", "c"]).axes) == 3
+
+    def test_final_inertias_histogram(self):
+        fig = plots.final_inertias({"one way": [1.0, 1.0, 2.0], "another": [1.0, 3.0]}, best=1.0)
+        ax = fig.axes[0]
+        heights = [patch.get_height() for patch in ax.patches]
+        assert sum(heights) == 5
+        assert [text.get_text() for text in ax.get_legend().get_texts()] == ["one way", "another", "best found"]
+
+
+class TestFigureErrors:
+    def test_points_must_be_two_dimensional(self):
+        fig, axes = plots.new_figure()
+        with pytest.raises(ValueError, match="X must have 2 columns to be drawn in the plane; got shape \\(3, 3\\)"):
+            plots.kmeans_state(np.zeros((3, 3)), None, ax=axes[0, 0])
+
+    def test_result_must_be_a_kmeans_result(self):
+        with pytest.raises(TypeError, match="result must be a kmeans.KMeansResult; got dict"):
+            plots.kmeans_frames(np.zeros((3, 2)), {})
+
+    def test_titles_must_match(self, data_and_run):
+        X, run = data_and_run
+        with pytest.raises(ValueError, match="titles must have one entry per result \\(2\\); got 1"):
+            plots.kmeans_starts(X, [run, run], ["only one"])
+        with pytest.raises(ValueError, match="titles must have one entry per labeling \\(1\\); got 2"):
+            plots.clusterings(X, [None], ["a", "b"])
+        with pytest.raises(ValueError, match="names must have one entry per result \\(1\\); got 0"):
+            plots.inertia_trace(X, [run], [])
+
+    def test_final_inertias_needs_a_dict(self):
+        with pytest.raises(TypeError, match="samples must be a non-empty dict"):
+            plots.final_inertias([1.0, 2.0])
+
+
+class TestFrameSlider:
+    def frames(self, n):
+        figs = []
+        for index in range(n):
+            fig, axes = plots.new_figure()
+            axes[0, 0].set_title(str(index))
+            figs.append(fig)
+        return figs
+
+    def test_slider_index_is_linked_to_the_frames_in_the_browser(self):
+        box = widgets.frame_slider(self.frames(3), ["a", "b", "c"], description="step")
+        style, slider, tab = box.children
+        assert "display: none" in style.value and widgets.FRAMES_CLASS in style.value
+        assert isinstance(slider, ipywidgets.SelectionSlider) and slider.options == ("a", "b", "c")
+        assert isinstance(tab, ipywidgets.Tab) and widgets.FRAMES_CLASS in tab._dom_classes
+        assert all(isinstance(image, ipywidgets.Image) for image in tab.children)
+        assert all(bytes(image.value).startswith(PNG_SIGNATURE) for image in tab.children)
+        # the link is a jslink: it lives in the widget state, so it works without a kernel
+        links = [w for w in _instances.values() if isinstance(w, Link) and w.source == (slider, "index")]
+        assert len(links) == 1 and links[0].target == (tab, "selected_index")
+
+    def test_frames_differ_so_the_slider_changes_the_picture(self):
+        box = widgets.frame_slider(self.frames(2), ["a", "b"])
+        first, second = box.children[2].children
+        assert bytes(first.value) != bytes(second.value)
+
+    def test_starting_frame(self):
+        box = widgets.frame_slider(self.frames(3), ["a", "b", "c"], value=2)
+        assert box.children[1].index == 2 and box.children[2].selected_index == 2
+
+    def test_png_bytes_are_accepted_as_they_are(self):
+        png = widgets.figure_png(self.frames(1)[0])
+        box = widgets.frame_slider([png], ["only"])
+        assert bytes(box.children[2].children[0].value) == png
+
+    @pytest.mark.parametrize(
+        "frames, labels, kwargs, error, message",
+        [
+            ([], [], {}, ValueError, "frames must not be empty"),
+            ([b"x"], ["a", "b"], {}, ValueError, "labels must have one entry per frame \\(1\\); got 2"),
+            ([b"x", b"y"], ["a", "a"], {}, ValueError, "labels must be distinct"),
+            ([b"x"], ["a"], {"value": 1}, ValueError, "value must be a frame index in 0 .. 0; got 1"),
+            (["x"], ["a"], {}, TypeError, "frames\\[0\\] must be PNG bytes or a Figure; got str"),
+        ],
+    )
+    def test_bad_frames(self, frames, labels, kwargs, error, message):
+        with pytest.raises(error, match=message):
+            widgets.frame_slider(frames, labels, **kwargs)
+
+    def test_figure_png_needs_a_figure(self):
+        with pytest.raises(TypeError, match="fig must be a matplotlib Figure; got str"):
+            widgets.figure_png("figure")
+
+    def test_kmeans_slider_has_a_frame_per_half_step(self, data_and_run):
+        X, run = data_and_run
+        box = widgets.kmeans_slider(X, run)
+        assert len(box.children[2].children) == 2 * run.n_iter + 1
+        assert box.children[1].description == "iteration"

@@ -1,0 +1,434 @@
+"""emlib.kmeans: hand-computed cases, laws of the algorithm, scikit-learn, bad input."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from emlib import datasets, kmeans
+
+NUMBERS = np.array([1, 2, 3, 8, 9, 10, 25], dtype=float).reshape(-1, 1)
+CORNERS = np.array([[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]])
+
+
+def blobs(seed=0, n=60, k=4, d=2, spread=6.0):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(scale=spread, size=(k, d))
+    X, _ = datasets.make_blobs(centers, n, 1.0, rng=rng)
+    return X
+
+
+# --------------------------------------------------------------------------
+# Hand-computed cases
+# --------------------------------------------------------------------------
+
+
+class TestByHand:
+    def test_assign_picks_the_nearest_center(self):
+        assert kmeans.assign([[0.0], [1.0], [9.0]], [[0.0], [10.0]]).tolist() == [0, 0, 1]
+
+    def test_assign_breaks_ties_towards_the_lowest_index(self):
+        # 5 is equally far from 0 and 10; (2, 0.5) is equally far from both bottom/top centers
+        assert kmeans.assign([[5.0]], [[10.0], [0.0]]).tolist() == [0]
+        assert kmeans.assign([[2.0, 0.5]], [[2.0, 0.0], [2.0, 1.0]]).tolist() == [0]
+        assert kmeans.assign([[1.0], [1.0]], [[0.0], [2.0], [0.0]]).tolist() == [0, 0]
+
+    def test_update_takes_cluster_means(self):
+        centers = kmeans.update([[0.0, 0.0], [2.0, 4.0], [10.0, 1.0]], [0, 0, 1], 2)
+        assert centers.tolist() == [[1.0, 2.0], [10.0, 1.0]]
+
+    def test_inertia(self):
+        assert kmeans.inertia([[0.0], [2.0], [10.0]], [[1.0], [10.0]]) == 2.0
+        assert kmeans.inertia([[0.0], [2.0], [10.0]], [[1.0], [10.0]], labels=[0, 0, 0]) == 83.0
+
+    def test_seven_numbers_iteration_by_iteration(self):
+        # centers (1, 2) -> (1, 9.5) -> (2, 13), then the assignment repeats
+        result = kmeans.fit(NUMBERS, 2, init=[[1.0], [2.0]], tol=0)
+        assert [step.centers.ravel().tolist() for step in result.history] == [[1, 2], [1, 9.5], [2, 13]]
+        # J at (1, 2): 0 + (0+1+36+49+64+529); at (1, 9.5) with the old labels it is 248
+        assert [step.inertia for step in result.history] == [679.0, 248.0, 196.0]
+        assert result.labels.tolist() == [0, 0, 0, 1, 1, 1, 1]
+        assert (result.inertia, result.n_iter, result.converged) == (196.0, 2, True)
+
+    def test_a_better_fixed_point_exists_for_the_seven_numbers(self):
+        better = np.array([0, 0, 0, 0, 0, 0, 1])
+        centers = kmeans.update(NUMBERS, better, 2)
+        assert centers.ravel().tolist() == [5.5, 25.0]
+        assert kmeans.inertia(NUMBERS, centers, better) == 77.5
+        assert kmeans.fit(NUMBERS, 2, init=centers).n_iter == 1  # nothing moves
+
+    def test_rectangle_has_two_fixed_points(self):
+        left_right = kmeans.fit(CORNERS, 2, init=[[0.0, 0.5], [4.0, 0.5]])
+        bottom_top = kmeans.fit(CORNERS, 2, init=[[2.0, -1.0], [2.0, 2.0]])
+        assert left_right.inertia == 1.0 and left_right.labels.tolist() == [0, 0, 1, 1]
+        assert bottom_top.inertia == 16.0 and bottom_top.labels.tolist() == [0, 1, 0, 1]
+        assert bottom_top.centers.tolist() == [[2.0, 0.0], [2.0, 1.0]]
+
+    def test_one_cluster_is_the_mean(self):
+        X = blobs()
+        result = kmeans.fit(X, 1)
+        np.testing.assert_allclose(result.centers[0], X.mean(axis=0), rtol=1e-12)
+        np.testing.assert_allclose(result.inertia, ((X - X.mean(axis=0)) ** 2).sum(), rtol=1e-10)
+
+    def test_as_many_clusters_as_points(self):
+        result = kmeans.fit(CORNERS, 4, rng=0)
+        assert sorted(map(tuple, result.centers.tolist())) == sorted(map(tuple, CORNERS.tolist()))
+        assert result.inertia == 0.0
+
+    def test_zero_iterations_returns_the_start(self):
+        result = kmeans.fit(NUMBERS, 2, init=[[1.0], [2.0]], max_iter=0)
+        assert result.n_iter == 0 and not result.converged and len(result.history) == 1
+        assert result.centers.ravel().tolist() == [1.0, 2.0]
+        assert result.labels.tolist() == [0, 1, 1, 1, 1, 1, 1]
+
+    def test_stopping_at_max_iter_is_not_convergence(self):
+        result = kmeans.fit(NUMBERS, 2, init=[[1.0], [2.0]], max_iter=1, tol=0)
+        assert result.n_iter == 1 and not result.converged
+
+    def test_result_is_read_only(self):
+        result = kmeans.fit(NUMBERS, 2, rng=0)
+        with pytest.raises(ValueError):
+            result.centers[0, 0] = 5.0
+        with pytest.raises(AttributeError):
+            result.inertia = 0.0
+
+
+# --------------------------------------------------------------------------
+# Empty clusters
+# --------------------------------------------------------------------------
+
+
+class TestEmptyClusters:
+    def test_update_moves_an_empty_cluster_to_the_farthest_point(self):
+        # all three points in cluster 0 (mean 11/3); 10 is farthest, so it
+        # becomes cluster 1's center and cluster 0 keeps 0 and 1 (mean 0.5)
+        centers = kmeans.update([[0.0], [1.0], [10.0]], [0, 0, 0], 2)
+        assert centers.ravel().tolist() == [0.5, 10.0]
+
+    def test_update_with_identical_points_never_gives_nan(self):
+        centers = kmeans.update([[1.0, 2.0]] * 3, [0, 0, 0], 3)
+        assert centers.tolist() == [[1.0, 2.0]] * 3
+
+    def test_fit_rescues_a_center_far_from_the_data(self):
+        X = blobs(seed=1)
+        start = np.vstack([X[:3], [[1e3, -1e3]]])
+        result = kmeans.fit(X, 4, init=start)
+        assert kmeans.assign(X, start).max() < 3  # the far center starts empty
+        assert np.isfinite(result.centers).all()
+        assert np.bincount(result.labels, minlength=4).min() > 0
+        inertias = [step.inertia for step in result.history]
+        assert np.all(np.diff(inertias) <= 0)
+
+    def test_more_clusters_than_distinct_points(self):
+        X = np.array([[0.0], [0.0], [5.0], [5.0]])
+        result = kmeans.fit(X, 3, init=[[0.0], [5.0], [100.0]])
+        assert np.isfinite(result.centers).all() and result.inertia == 0.0
+
+
+# --------------------------------------------------------------------------
+# Initialisation
+# --------------------------------------------------------------------------
+
+
+class TestInit:
+    @pytest.mark.parametrize("method", ["random", "k-means++"])
+    def test_centers_are_distinct_rows_of_X(self, method):
+        X = blobs(seed=2)
+        centers = kmeans.init_centers(X, 4, method=method, rng=3)
+        rows = {tuple(row) for row in X.tolist()}
+        assert len({tuple(c) for c in centers.tolist()}) == 4
+        assert all(tuple(c) in rows for c in centers.tolist())
+
+    def test_kmeans_plusplus_finds_every_far_apart_cloud(self):
+        tight = np.array([[0, 0], [100, 0], [0, 100], [100, 100], [50, 200]], dtype=float)
+        X, truth = datasets.make_blobs(tight, 30, 1.0, rng=4)
+        rng = np.random.default_rng(5)
+        for _ in range(50):
+            centers = kmeans.init_centers(X, 5, rng=rng)
+            clouds = truth[[int(np.flatnonzero((X == c).all(axis=1))[0]) for c in centers]]
+            assert sorted(clouds.tolist()) == [0, 1, 2, 3, 4]
+
+    def test_random_init_fails_where_kmeans_plusplus_does_not(self):
+        # the point of k-means++: uniform picks often put two centers in one cloud
+        tight = np.array([[0, 0], [100, 0], [0, 100], [100, 100], [50, 200]], dtype=float)
+        X, truth = datasets.make_blobs(tight, 30, 1.0, rng=4)
+        rng = np.random.default_rng(6)
+        covers = [
+            len(set(truth[[int(np.flatnonzero((X == c).all(axis=1))[0]) for c in
+                           kmeans.init_centers(X, 5, method="random", rng=rng)]].tolist())) == 5
+            for _ in range(200)
+        ]
+        assert np.mean(covers) < 0.2  # 5!/5^5 = 0.038 in expectation
+
+    def test_same_seed_same_start(self):
+        X = blobs()
+        a = kmeans.fit(X, 4, rng=11)
+        b = kmeans.fit(X, 4, rng=np.random.default_rng(11))
+        assert np.array_equal(a.centers, b.centers) and np.array_equal(a.labels, b.labels)
+
+    def test_a_generator_advances_between_calls(self):
+        X = blobs()
+        rng = np.random.default_rng(12)
+        starts = {tuple(kmeans.init_centers(X, 4, rng=rng).ravel()) for _ in range(5)}
+        assert len(starts) > 1
+
+    def test_global_numpy_state_is_untouched(self):
+        np.random.seed(0)
+        expected = np.random.random()
+        np.random.seed(0)
+        kmeans.fit(blobs(), 4, rng=1)
+        kmeans.fit(blobs(), 4, init="random", rng=2)
+        assert np.random.random() == expected
+
+
+# --------------------------------------------------------------------------
+# Laws that hold for every input
+# --------------------------------------------------------------------------
+
+
+@st.composite
+def data_and_k(draw):
+    """Small data sets, sometimes with many repeated points, and a valid k."""
+    n = draw(st.integers(1, 40))
+    d = draw(st.integers(1, 3))
+    values = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+    X = draw(arrays(np.float64, (n, d), elements=values))
+    if draw(st.booleans()):  # many data sets have repeated points
+        X = np.round(X / 100) * 100
+    k = draw(st.integers(1, n))
+    return X, k
+
+
+def rounding_scale(X):
+    """How far an inertia may be off through rounding alone.
+
+    A relative 1e-10 of the scatter, plus what the rounding error of a sum of
+    n numbers (up to about n units in the last place: a mean of identical
+    values is not always that value) adds up to over all points; and 1e-300,
+    below which squares are subnormal and carry no relative accuracy.
+    """
+    scatter = ((X - X.mean(axis=0)) ** 2).sum()
+    return 1e-10 * scatter + X.size * (len(X) * 1e-15 * np.abs(X).max()) ** 2 + 1e-300
+
+
+@given(data_and_k(), st.sampled_from(["random", "k-means++"]), st.integers(0, 2**32 - 1))
+def test_inertia_never_rises_and_labels_match_centers(case, init, seed):
+    X, k = case
+    before = X.copy()
+    result = kmeans.fit(X, k, init=init, rng=seed, tol=0)
+    assert np.array_equal(X, before)  # the input is not changed
+    inertias = np.array([step.inertia for step in result.history])
+    scale = rounding_scale(X)
+    assert np.all(np.diff(inertias) <= scale)
+    assert len(result.history) == result.n_iter + 1
+    assert np.isfinite(result.centers).all() and result.centers.shape == (k, X.shape[1])
+    assert np.array_equal(result.labels, kmeans.assign(X, result.centers))
+    np.testing.assert_allclose(result.inertia, kmeans.inertia(X, result.centers, result.labels),
+                               rtol=1e-9, atol=scale)
+    # a converged run is a fixed point: one more update moves nothing (up to rounding)
+    if result.converged:
+        again = kmeans.update(X, result.labels, k)
+        assert kmeans.inertia(X, again, result.labels) <= result.inertia + scale
+
+
+def within_cluster_scatter(X, labels):
+    """The inertia of an assignment when each cluster sits at its own mean."""
+    return sum(((X[labels == c] - X[labels == c].mean(axis=0)) ** 2).sum() for c in np.unique(labels))
+
+
+@given(data_and_k(), st.integers(0, 2**32 - 1))
+def test_update_step_cannot_raise_the_inertia(case, seed):
+    X, k = case
+    labels = np.random.default_rng(seed).integers(0, k, size=len(X))
+    centers = X[np.random.default_rng(seed + 1).integers(0, len(X), size=k)]
+    scale = rounding_scale(X)
+    best_for_labels = within_cluster_scatter(X, labels)
+    # whatever the centers, the means of the clusters are at least as good ...
+    assert best_for_labels <= kmeans.inertia(X, centers, labels) + scale
+    new_centers = kmeans.update(X, labels, k)
+    if len(np.unique(labels)) == k:
+        np.testing.assert_allclose(kmeans.inertia(X, new_centers, labels), best_for_labels,
+                                   rtol=1e-9, atol=scale)
+    # ... and relocating empty clusters and reassigning can only improve on them
+    assert kmeans.inertia(X, new_centers) <= best_for_labels + scale
+
+
+def test_offset_and_scale_do_not_change_the_clustering():
+    X = blobs(seed=7)
+    start = X[[0, 20, 40, 60]]
+    base = kmeans.fit(X, 4, init=start, tol=0)
+    for shift, factor in [(1e8, 1.0), (0.0, 1e150), (0.0, 1e-150), (-3e6, 2.5)]:
+        moved = kmeans.fit(X * factor + shift, 4, init=start * factor + shift, tol=0)
+        assert np.array_equal(moved.labels, base.labels)
+        np.testing.assert_allclose((moved.centers - shift) / factor, base.centers, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(moved.inertia / factor**2, base.inertia, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------
+# Agreement with scikit-learn
+# --------------------------------------------------------------------------
+
+
+def sklearn_kmeans(X, start, tol):
+    from sklearn.cluster import KMeans
+
+    return KMeans(len(start), init=start, n_init=1, algorithm="lloyd", tol=tol, max_iter=300).fit(X)
+
+
+CASES = {
+    "blobs 2-d": lambda: blobs(seed=8, n=200, k=5),
+    "blobs 10-d": lambda: blobs(seed=9, n=300, k=8, d=10, spread=3.0),
+    "uniform square": lambda: np.random.default_rng(10).random((500, 2)),
+    "one feature": lambda: np.random.default_rng(11).normal(size=(300, 1)),
+    "large offset": lambda: blobs(seed=12, n=100, k=3) + 1e6,
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize("tol", [0.0, 1e-4])
+@pytest.mark.parametrize("init", ["random", "k-means++"])
+def test_same_answer_as_scikit_learn(name, tol, init):
+    X = CASES[name]()
+    k = 5 if name != "large offset" else 3
+    start = kmeans.init_centers(X, k, method=init, rng=13)
+    ours = kmeans.fit(X, k, init=start, tol=tol)
+    theirs = sklearn_kmeans(X, start, tol)
+    scale = np.abs(X - X.mean(axis=0)).max()
+    np.testing.assert_allclose(ours.centers, theirs.cluster_centers_, rtol=1e-10, atol=1e-10 * scale)
+    assert np.array_equal(ours.labels, theirs.labels_)
+    np.testing.assert_allclose(ours.inertia, theirs.inertia_, rtol=1e-9)
+    if tol == 0:  # scikit-learn also counts the pass that confirms convergence
+        assert theirs.n_iter_ == ours.n_iter + 1
+
+
+# --------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------
+
+GOOD_X = CORNERS
+
+
+@pytest.mark.parametrize(
+    "X, error, message",
+    [
+        ([[0.0, np.nan], [1.0, 1.0]], ValueError, "X contains NaN"),
+        ([[0.0, np.inf], [1.0, 1.0]], ValueError, "X contains infinity"),
+        ([[0.0, -np.inf], [1.0, 1.0]], ValueError, "X contains infinity"),
+        (np.empty((0, 2)), ValueError, "X must not be empty"),
+        (np.empty((3, 0)), ValueError, "X must not be empty"),
+        ([1.0, 2.0, 3.0], ValueError, "X must be a 2-d array .* got a 1-d array of shape \\(3,\\); "
+                                      "for a single feature use X.reshape\\(-1, 1\\)"),
+        (np.zeros((2, 2, 2)), ValueError, "X must be a 2-d array .* got a 3-d array"),
+        (5.0, ValueError, "X must be a 2-d array .* got a 0-d array"),
+        ("abc", TypeError, "X must be an array of real numbers; got 'abc'"),
+        (None, TypeError, "X must be an array of real numbers; got None"),
+        ([["a", "b"], ["c", "d"]], TypeError, "X must hold real numbers; got an array of dtype <U1"),
+        (np.array([[1, 2], [3, 4]], dtype=object), TypeError, "X must hold real numbers; .*object"),
+        (np.ones((3, 2)) * 1j, TypeError, "X must hold real numbers; .*complex128"),
+        ([[1.0, 2.0], [3.0]], ValueError, "X must be a rectangular array of numbers"),
+    ],
+)
+@pytest.mark.parametrize("call", ["fit", "assign", "update", "inertia", "init_centers"])
+def test_bad_X(call, X, error, message):
+    calls = {
+        "fit": lambda: kmeans.fit(X, 1),
+        "assign": lambda: kmeans.assign(X, [[0.0, 0.0]]),
+        "update": lambda: kmeans.update(X, [0, 0], 1),
+        "inertia": lambda: kmeans.inertia(X, [[0.0, 0.0]]),
+        "init_centers": lambda: kmeans.init_centers(X, 1),
+    }
+    with pytest.raises(error, match=message):
+        calls[call]()
+
+
+@pytest.mark.parametrize(
+    "k, error, message",
+    [
+        (0, ValueError, "k must be at least 1; got 0"),
+        (-2, ValueError, "k must be at least 1; got -2"),
+        (5, ValueError, "k must be at most n_samples = 4; got 5"),
+        (2.5, TypeError, "k must be an integer; got 2.5 \\(float\\)"),
+        (2.0, TypeError, "k must be an integer; got 2.0 \\(float\\)"),
+        (True, TypeError, "k must be an integer; got True \\(bool\\)"),
+        ("2", TypeError, "k must be an integer; got '2' \\(str\\)"),
+        (None, TypeError, "k must be an integer; got None"),
+    ],
+)
+@pytest.mark.parametrize("call", ["fit", "init_centers"])
+def test_bad_k(call, k, error, message):
+    function = kmeans.fit if call == "fit" else kmeans.init_centers
+    with pytest.raises(error, match=message):
+        function(GOOD_X, k)
+
+
+def test_numpy_integer_k_is_fine():
+    assert kmeans.fit(GOOD_X, np.int64(2), rng=0).centers.shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"init": [[0.0, 0.0]]}, ValueError, "init must have k = 2 rows; got shape \\(1, 2\\)"),
+        ({"init": [[0.0], [1.0]]}, ValueError, "init must have n_features = 2 columns like X; got shape \\(2, 1\\)"),
+        ({"init": [0.0, 1.0]}, ValueError, "init must be a 2-d array"),
+        ({"init": [[0.0, np.nan], [1.0, 1.0]]}, ValueError, "init contains NaN"),
+        ({"init": "kmeans++"}, ValueError, "init must be one of \\('k-means\\+\\+', 'random'\\) or an array; got 'kmeans\\+\\+'"),
+        ({"max_iter": -1}, ValueError, "max_iter must be at least 0; got -1"),
+        ({"max_iter": 10.0}, TypeError, "max_iter must be an integer"),
+        ({"tol": -1e-3}, ValueError, "tol must be at least 0.0; got -0.001"),
+        ({"tol": np.nan}, ValueError, "tol must be finite; got nan"),
+        ({"tol": "small"}, TypeError, "tol must be a real number; got 'small'"),
+        ({"rng": "seed"}, TypeError, "rng must be None, an int seed, a numpy.random.SeedSequence or a numpy.random.Generator; got 'seed'"),
+        ({"rng": np.random.RandomState(0)}, TypeError, "rng must be .*got RandomState"),
+        ({"rng": 1.5}, TypeError, "rng must be .*got 1.5 \\(float\\)"),
+        ({"rng": -1}, ValueError, "rng must be a non-negative seed; got -1"),
+    ],
+)
+def test_bad_fit_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        kmeans.fit(GOOD_X, 2, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "labels, error, message",
+    [
+        ([0, 1, 2, 0], ValueError, "labels must lie in 0 .. k-1 = 1; got values from 0 to 2"),
+        ([0, -1, 1, 0], ValueError, "labels must lie in 0 .. k-1 = 1; got values from -1 to 1"),
+        ([0, 1], ValueError, "labels must have shape \\(n_samples,\\) = \\(4,\\); got \\(2,\\)"),
+        ([0.0, 1.0, 1.0, 0.0], TypeError, "labels must hold integers; got an array of dtype float64"),
+        ("0101", TypeError, "labels must be an array of integers; got '0101'"),
+    ],
+)
+def test_bad_labels(labels, error, message):
+    with pytest.raises(error, match=message):
+        kmeans.update(GOOD_X, labels, 2)
+    with pytest.raises(error, match=message):
+        kmeans.inertia(GOOD_X, [[0.0, 0.0], [1.0, 1.0]], labels)
+
+
+def test_update_needs_labels():
+    with pytest.raises(TypeError, match="labels must be an array of integers; got None"):
+        kmeans.update(GOOD_X, None, 2)
+
+
+@pytest.mark.parametrize(
+    "centers, error, message",
+    [
+        ([[0.0, 0.0, 0.0]], ValueError, "centers must have n_features = 2 columns like X; got shape \\(1, 3\\)"),
+        ([[np.inf, 0.0]], ValueError, "centers contains infinity"),
+        (np.empty((0, 2)), ValueError, "centers must not be empty"),
+    ],
+)
+def test_bad_centers(centers, error, message):
+    with pytest.raises(error, match=message):
+        kmeans.assign(GOOD_X, centers)
+    with pytest.raises(error, match=message):
+        kmeans.inertia(GOOD_X, centers)
+
+
+def test_bad_init_method():
+    with pytest.raises(ValueError, match="init must be one of"):
+        kmeans.init_centers(GOOD_X, 2, method="farthest")
+    with pytest.raises(TypeError, match="method must be a string; got 3"):
+        kmeans.init_centers(GOOD_X, 2, method=3)
