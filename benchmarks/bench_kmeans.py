@@ -29,6 +29,7 @@ from emlib import kmeans
 SHORT, LONG, REPEATS = 5, 25, 11
 CASES = [  # (n_samples, n_features, k)
     (200_000, 10, 8),
+    (200_000, 10, 64),
 ]
 
 

@@ -48,6 +48,11 @@ def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = ""
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of real numbers; got {_describe(value)}")
+    if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
+        raise ValueError(
+            f"{name} is a masked array with masked entries; emlib does not read masks: "
+            "drop or fill those entries first"
+        )
     try:
         array = np.asarray(value)
     except ValueError as error:  # ragged nested lists
@@ -58,7 +63,8 @@ def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = ""
     if array.ndim != ndim:
         advice = ""
         if ndim == 2 and array.ndim == 1:
-            advice = "; for a single feature use X.reshape(-1, 1)"
+            advice = (f"; use {name}.reshape(-1, 1) for one feature"
+                      f" or {name}.reshape(1, -1) for one row")
         raise ValueError(
             f"{name} must be a {ndim}-d array{hint}; got a {array.ndim}-d array "
             f"of shape {array.shape}{advice}"

@@ -40,15 +40,20 @@ def make_blobs(
     """
     centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, n_features)")
     k = len(centers)
-    counts = _per_cluster(n_per_cluster, "n_per_cluster", k)
-    if np.any(counts != np.round(counts)) or np.any(counts < 1):
-        raise ValueError(f"n_per_cluster must be positive integers; got {counts.tolist()}")
+    if np.asarray(n_per_cluster).dtype.kind not in "iu":
+        raise TypeError(f"n_per_cluster must be an integer or {k} integers; got {n_per_cluster!r}")
+    counts = _per_cluster(n_per_cluster, "n_per_cluster", k).astype(np.intp)
+    if np.any(counts < 1):
+        raise ValueError(f"n_per_cluster must be positive; got {counts.tolist()}")
     stds = _per_cluster(std, "std", k)
     if np.any(stds <= 0):
         raise ValueError(f"std must be positive; got {stds.tolist()}")
     rng = check_rng(rng)
-    labels = np.repeat(np.arange(k), counts.astype(np.intp))
-    X = centers[labels] + stds[labels, None] * rng.standard_normal((len(labels), centers.shape[1]))
+    labels = np.repeat(np.arange(k), counts)
+    with np.errstate(over="ignore"):
+        X = centers[labels] + stds[labels, None] * rng.standard_normal((len(labels), centers.shape[1]))
+    if not np.all(np.isfinite(X)):
+        raise ValueError("centers and std are so large that the points overflow float64")
     return X, labels
 
 

@@ -13,13 +13,14 @@ iteration in ``history`` and it never rises.
 
 Empty clusters
 --------------
-If a cluster loses all its points, its center is moved onto the data point that
-lies farthest from the center of its own cluster (the point that adds most to
-the inertia), and that point leaves its old cluster, whose mean is taken
-again without it.  This lowers the inertia and never produces a NaN center.
-When every point already sits on its center (more clusters than distinct
-points) the empty center is placed on the first such farthest point, a
-duplicate of an existing center; the inertia is then already zero.
+If clusters lose all their points, each takes one of the points lying
+farthest from the mean of their own cluster (the points that add most to the
+inertia), never the last point of a cluster; those points leave their old
+clusters, whose means are taken again without them.  This lowers the inertia
+and never produces a NaN center.  If no point can be spared (every point
+already sits on its center, as when there are more clusters than distinct
+points), a remaining empty cluster is put on the farthest point, a duplicate
+of an existing center.
 
 Numerics
 --------
@@ -55,7 +56,7 @@ __all__ = [
 INIT_METHODS = ("k-means++", "random")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KMeansStep:
     """The state of k-means at the start of one iteration.
 
@@ -71,7 +72,7 @@ class KMeansStep:
     inertia: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KMeansResult:
     """What :func:`fit` returns.
 
@@ -144,24 +145,72 @@ def _check_labels(labels: object, n_samples: int, k: int) -> np.ndarray:
 
 
 # --------------------------------------------------------------------------
-# The scaled, blocked copy of X that the iterations work on
+# The frame and the blocked copy of X that the iterations work on
 # --------------------------------------------------------------------------
 
 
-class _Prepared(NamedTuple):
-    """X in the frame the iterations work in, and the same data as blocks."""
+class _Frame(NamedTuple):
+    """Coordinates ``(x - origin) / scale`` in which the data are of about unit size.
 
-    data: np.ndarray  # (n, d): (X - origin) / scale
-    origin: np.ndarray  # (d,): near the mean of X, with few significant bits
-    scale: float  # a power of two near the spread of X
-    blocks: list  # (d + 1, block) arrays: data transposed, with a row of ones
-    sq_norm_total: float  # sum of |data_i|^2
+    ``scale`` is a power of two and ``origin`` (near the mean) has few
+    significant bits, so for data such as small integers or halves both
+    steps are exact and the means k-means computes come out exact (the mean
+    of 1, 2 and 3 is 2, not 1.9999999999999991), while distances keep the
+    precision that centring gives.
+    """
 
-    def to_frame(self, centers: np.ndarray) -> np.ndarray:
-        return (centers - self.origin) / self.scale
+    origin: np.ndarray
+    scale: float
+
+    def to_frame(self, points: np.ndarray) -> np.ndarray:
+        if self.scale < 2.0**1000:
+            return (points - self.origin) / self.scale
+        return points / self.scale - self.origin / self.scale  # points - origin could overflow
 
     def from_frame(self, scaled: np.ndarray) -> np.ndarray:
         return scaled * self.scale + self.origin
+
+    def in_units(self, squared_distances: float) -> float:
+        """A sum of squared distances in the frame, in the data's own units."""
+        if squared_distances == 0:
+            return 0.0
+        with np.errstate(over="ignore"):
+            value = float(np.float64(squared_distances) * self.scale * self.scale)
+        if not np.isfinite(value):
+            raise ValueError(
+                f"X spans about {self.scale:.0e}: its squared distances overflow float64; "
+                "divide X by a constant such as X.std() (k-means is unaffected by scale)"
+            )
+        return value
+
+
+def _frame(points: np.ndarray, *others: np.ndarray) -> _Frame:
+    """A frame centred near the mean of ``points`` in which they and ``others`` are of unit size."""
+    every = (points, *others)
+    largest = max(float(np.abs(p).max()) for p in every)
+    if largest == 0:
+        return _Frame(np.zeros(points.shape[1]), 1.0)
+    unit = 2.0 ** np.floor(np.log2(largest))  # divide by it first, so that nothing overflows
+    mean = (points / unit).mean(axis=0)
+    spread = max(float(np.abs(p / unit - mean).max()) for p in every)
+    if spread == 0:  # all points are the same point
+        return _Frame(points[0].copy(), float(unit))
+    exponent = int(np.clip(np.round(np.log2(spread)) + np.log2(unit), -1074, 1023))
+    scale = np.ldexp(1.0, exponent)
+    mean = mean * unit
+    step = np.ldexp(1.0, exponent - 10)  # 1/1024 of the scale (0 for subnormal data)
+    close = (np.abs(mean) < np.ldexp(1.0, min(exponent + 42, 1023))) & (step > 0)  # mean/step < 2**52
+    origin = np.where(close, np.round(np.where(close, mean, 0.0) / np.where(close, step, 1.0)) * step, mean)
+    return _Frame(origin, float(scale))
+
+
+class _Prepared(NamedTuple):
+    """X in its frame, whole and as blocks for the assignment pass."""
+
+    frame: _Frame
+    data: np.ndarray  # (n, d): X in the frame
+    blocks: list  # (d + 1, block) arrays: data transposed, with a row of ones
+    sq_norm_total: float  # sum of |data_i|^2
 
 
 def _block_size(k: int) -> int:
@@ -169,21 +218,10 @@ def _block_size(k: int) -> int:
     return int(np.clip(2**16 // k, 256, 8192))
 
 
-def _prepare(X: np.ndarray, k: int) -> _Prepared:
-    """Shift X near its mean, scale it to about unit size, and cut it into blocks.
-
-    The shift (``origin``) is the mean rounded to a multiple of 1/1024 of the
-    scale, and the scale is a power of two.  Both steps are then exact for data
-    like small integers or halves, so the means k-means computes for them come
-    out exact (the mean of 1, 2 and 3 is 2, not 1.9999999999999991), while
-    distances keep the precision that centring gives.
-    """
-    mean = X.mean(axis=0)
-    spread = np.abs(X - mean).max()
-    scale = 2.0 ** np.round(np.log2(spread)) if spread > 0 else 1.0
-    step = scale / 1024
-    origin = np.round(mean / step) * step
-    data = (X - origin) / scale
+def _prepare(X: np.ndarray, k: int, *others: np.ndarray) -> _Prepared:
+    """Put X in a frame (that also holds ``others``, e.g. centers) and cut it into blocks."""
+    frame = _frame(X, *others)
+    data = frame.to_frame(X)
     size = _block_size(k)
     blocks = []
     for start in range(0, len(data), size):
@@ -192,18 +230,18 @@ def _prepare(X: np.ndarray, k: int) -> _Prepared:
         block[:-1] = chunk.T
         block[-1] = 1.0
         blocks.append(block)
-    return _Prepared(data, origin, float(scale), blocks, float(np.einsum("ij,ij->", data, data)))
+    return _Prepared(frame, data, blocks, float(np.einsum("ij,ij->", data, data)))
 
 
 def _assign_pass(prepared: _Prepared, scaled_centers: np.ndarray) -> tuple[np.ndarray, float]:
-    """The assignment step over the prepared blocks: labels and inertia.
+    """The assignment step over the prepared blocks: labels and inertia (in the frame).
 
     For each block one matrix product gives ``|c|^2 - 2 x.c`` for all centers
-    at once.  Its smallest entry per point gives the distance to the nearest
-    center; a 0/1 matrix marking where that minimum sits, multiplied by
-    ``0, 1, ..., k-1``, gives the label (ties go to the lowest index).
-
-    Returns the labels and the inertia in X's units.
+    at once.  Its smallest entry per point, plus ``|x|^2``, is the squared
+    distance to the nearest center; a 0/1 matrix marking where that minimum
+    sits, multiplied by ``0, 1, ..., k-1``, gives the label (ties go to the
+    lowest index).  When the clusters are so tight that adding ``|x|^2``
+    back would cancel most digits, the inertia is summed directly instead.
     """
     k, d = scaled_centers.shape
     weights = np.empty((k, d + 1))
@@ -227,47 +265,59 @@ def _assign_pass(prepared: _Prepared, scaled_centers: np.ndarray) -> tuple[np.nd
         stop = start + block.shape[1]
         label_values[start:stop] = label_and_ties[0]
         start = stop
-    inertia = max(float(min_total) + prepared.sq_norm_total, 0.0) * prepared.scale**2
-    return label_values.astype(np.intp), inertia
+    labels = label_values.astype(np.intp)
+    inertia = float(min_total) + prepared.sq_norm_total
+    if inertia < 1e-4 * prepared.sq_norm_total:
+        offsets = prepared.data - scaled_centers[labels]
+        inertia = float(np.einsum("ij,ij->", offsets, offsets))
+    return labels, inertia
 
 
 def _cluster_sums(points: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-cluster sums and counts of the points, 8 192 points at a time."""
-    sums = np.zeros((k, points.shape[1]))
-    clusters = np.arange(k)[:, None]
-    for start in range(0, len(points), 8192):
-        onehot = labels[start : start + 8192] == clusters  # (k, block)
-        sums += onehot.astype(np.float64) @ points[start : start + 8192]
+    """Per-cluster sums and counts of the points (one ``bincount`` per feature)."""
+    sums = np.stack([np.bincount(labels, weights=column, minlength=k) for column in points.T], axis=1)
     return sums, np.bincount(labels, minlength=k).astype(np.float64)
 
 
 def _move_points(points, moved, old_labels, new_labels, sums, counts):
     """Sums and counts after the points ``moved`` change cluster: only they are touched."""
-    change = np.zeros((len(sums), moved.size))
-    columns = np.arange(moved.size)
-    change[new_labels[moved], columns] = 1.0
-    change[old_labels[moved], columns] -= 1.0
-    return sums + change @ points[moved], counts + change.sum(axis=1)
+    gained_sums, gained_counts = _cluster_sums(points[moved], new_labels[moved], len(sums))
+    lost_sums, lost_counts = _cluster_sums(points[moved], old_labels[moved], len(sums))
+    return sums + gained_sums - lost_sums, counts + gained_counts - lost_counts
 
 
-def _means(X: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Cluster means of the points ``X`` from their sums and counts.
+def _rank_within_groups(groups: np.ndarray) -> np.ndarray:
+    """For each entry, how many earlier entries belong to the same group."""
+    order = np.argsort(groups, kind="stable")
+    sorted_groups = groups[order]
+    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
+    first_of_group = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
+    rank = np.empty(len(groups), dtype=np.intp)
+    rank[order] = np.arange(len(groups)) - first_of_group
+    return rank
 
-    Empty clusters are relocated as the module docstring describes.
+
+def _means(points: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Cluster means of ``points`` from their sums and counts; empty clusters are relocated.
+
+    Each empty cluster takes one of the points farthest from their own
+    cluster's mean, never the last point of a cluster (module docstring).
     """
-    sums, counts, labels = sums.copy(), counts.copy(), labels.copy()
-    for cluster in np.flatnonzero(counts == 0):  # a loop over empty clusters, not over points
-        offsets = X - (sums / np.maximum(counts, 1)[:, None])[labels]
-        residual = np.einsum("ij,ij->i", offsets, offsets)
-        residual[counts[labels] < 2] = 0.0  # taking a cluster's only point would empty it
-        farthest = int(np.argmax(residual))
-        sums[cluster] = X[farthest]
-        if residual[farthest] > 0:
-            old = labels[farthest]
-            sums[old] -= X[farthest]
-            counts[old] -= 1
-            counts[cluster] = 1
-            labels[farthest] = cluster
+    empty = np.flatnonzero(counts == 0)
+    if empty.size == 0:
+        return sums / counts[:, None]
+    offsets = points - (sums / np.maximum(counts, 1)[:, None])[labels]
+    residual = np.einsum("ij,ij->i", offsets, offsets)
+    farthest_first = np.argsort(-residual, kind="stable")
+    spare = (residual[farthest_first] > 0) & (
+        _rank_within_groups(labels[farthest_first]) < counts[labels[farthest_first]] - 1
+    )
+    donors = farthest_first[spare][: empty.size]
+    lost_sums, lost_counts = _cluster_sums(points[donors], labels[donors], len(sums))
+    sums, counts = sums - lost_sums, counts - lost_counts
+    sums[empty[: donors.size]] = points[donors]
+    counts[empty[: donors.size]] = 1
+    sums[empty[donors.size :]] = points[farthest_first[0]]  # no point to spare: a duplicate center
     return sums / np.maximum(counts, 1)[:, None]
 
 
@@ -306,19 +356,20 @@ def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator) -> np.n
     return chosen
 
 
-def _initial_centers(X: np.ndarray, prepared: _Prepared, k: int, init: object, rng) -> np.ndarray:
-    """Initial centers (in the frame of ``X``), from a method name or an array."""
+def _start(X: np.ndarray, k: int, init: object, rng) -> tuple[_Prepared, np.ndarray]:
+    """The prepared data and the initial centers, from a method name or an array."""
+    rng = check_rng(rng)  # checked even when an array start leaves it unused
     if isinstance(init, str):
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
-        rng = check_rng(rng)
+        prepared = _prepare(X, k)
         if init == "random":
-            return X[rng.choice(len(X), size=k, replace=False)]
-        return X[_kmeans_plusplus(prepared.data, k, rng)]
+            return prepared, X[rng.choice(len(X), size=k, replace=False)]
+        return prepared, X[_kmeans_plusplus(prepared.data, k, rng)]
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")
-    return centers.copy()
+    return _prepare(X, k, centers), centers.copy()
 
 
 def _frozen(array: np.ndarray) -> np.ndarray:
@@ -355,8 +406,8 @@ def assign(X: object, centers: object) -> np.ndarray:
     """
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
-    prepared = _prepare(X, len(centers))
-    labels, _ = _assign_pass(prepared, prepared.to_frame(centers))
+    prepared = _prepare(X, len(centers), centers)
+    labels, _ = _assign_pass(prepared, prepared.frame.to_frame(centers))
     return labels
 
 
@@ -378,6 +429,16 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
         The mean of the points of each cluster.  A cluster without points is
         relocated as the module docstring describes, never NaN.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers, ``labels`` do not hold integers,
+        or ``k`` is not an integer.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array, ``labels`` has the wrong
+        length or values outside ``0 .. k-1``, or ``k`` is outside
+        ``1 .. n_samples``.
+
     Examples
     --------
     >>> update([[0.0], [2.0], [10.0]], [0, 0, 1], k=2)
@@ -385,9 +446,11 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
            [10.]])
     """
     X = _check_X(X)
-    k = check_int(k, "k", minimum=1)
+    k = _check_k(k, len(X))
     labels = _check_labels(labels, len(X), k)
-    return _means(X, labels, *_cluster_sums(X, labels, k))
+    frame = _frame(X)
+    data = frame.to_frame(X)
+    return frame.from_frame(_means(data, labels, *_cluster_sums(data, labels, k)))
 
 
 def inertia(X: object, centers: object, labels: object = None) -> float:
@@ -408,6 +471,12 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
         ``sum_i |X[i] - centers[labels[i]]|^2``, computed directly from the
         differences.
 
+    Raises
+    ------
+    ValueError
+        As :func:`assign` and :func:`update`; also if the sum overflows
+        float64 (coordinates spread over about 1e154 or more).
+
     Examples
     --------
     >>> inertia([[0.0], [2.0], [10.0]], [[1.0], [10.0]])
@@ -416,8 +485,9 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
     labels = assign(X, centers) if labels is None else _check_labels(labels, len(X), len(centers))
-    residual = X - centers[labels]
-    return float(np.einsum("ij,ij->", residual, residual))
+    frame = _frame(X, centers)
+    residual = frame.to_frame(X) - frame.to_frame(centers)[labels]
+    return frame.in_units(np.einsum("ij,ij->", residual, residual))
 
 
 def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> np.ndarray:
@@ -454,7 +524,8 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
     k = _check_k(k, len(X))
     if not isinstance(method, str):
         raise TypeError(f"method must be a string; got {method!r}")
-    return _initial_centers(X, _prepare(X, k), k, method, rng)
+    _, centers = _start(X, k, method, rng)
+    return centers
 
 
 def fit(
@@ -502,14 +573,17 @@ def fit(
     ValueError
         If ``X`` is not 2-d, empty or not finite; ``k`` is outside
         ``1 .. n_samples``; ``init`` has the wrong shape; ``max_iter`` or
-        ``tol`` is negative.
+        ``tol`` is negative; the inertia overflows float64 (coordinates
+        spread over about 1e154 or more: rescale X).
 
     Notes
     -----
     From the same initial centers the result matches scikit-learn's
-    ``KMeans(init=centers, n_init=1, algorithm="lloyd")``.  Its ``n_iter_``
-    also counts the last assignment pass that confirms convergence, so it is
-    ``n_iter + 1`` when the assignment stopped changing.
+    ``KMeans(init=centers, n_init=1, algorithm="lloyd")`` as long as no
+    cluster becomes empty (the two relocate empty clusters differently).
+    scikit-learn's ``n_iter_`` also counts the last assignment pass that
+    confirms convergence, so it is ``n_iter + 1`` when the assignment stopped
+    changing.
 
     Examples
     --------
@@ -526,30 +600,32 @@ def fit(
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_float(tol, "tol", minimum=0.0)
 
-    prepared = _prepare(X, k)
-    # scikit-learn's rule, in the prepared frame: tol times the mean variance
-    variance = np.var(prepared.data, axis=0).mean()
-    tol_shift = tol * float(variance)
+    prepared, initial = _start(X, k, init, rng)
+    frame = prepared.frame
+    # scikit-learn's rule, in the frame: tol times the mean variance of the data
+    tol_shift = tol * float(np.var(prepared.data, axis=0).mean())
 
-    initial = _frozen(_initial_centers(X, prepared, k, init, rng))
-    scaled = prepared.to_frame(initial)
+    centers = _frozen(initial)
+    scaled = frame.to_frame(centers)
     labels, objective = _assign_pass(prepared, scaled)
     sums, counts = _cluster_sums(prepared.data, labels, k)
-    history = [KMeansStep(initial, objective)]
+    history = [KMeansStep(centers, frame.in_units(objective))]
     converged = False
     n_iter = 0
     while n_iter < max_iter and not converged:
-        new_scaled = _means(prepared.data, labels, sums, counts)
+        centers = _frozen(frame.from_frame(_means(prepared.data, labels, sums, counts)))
+        # work with exactly the centers reported, so labels == assign(X, centers)
+        new_scaled = frame.to_frame(centers)
         shift = float(np.sum((new_scaled - scaled) ** 2))
         scaled = new_scaled
         new_labels, objective = _assign_pass(prepared, scaled)
-        history.append(KMeansStep(_frozen(prepared.from_frame(scaled)), objective))
+        history.append(KMeansStep(centers, frame.in_units(objective)))
         n_iter += 1
         moved = np.flatnonzero(new_labels != labels)
         converged = shift <= tol_shift or moved.size == 0
-        if moved.size > len(X) // 4:  # many points moved: summing afresh is as cheap
+        if moved.size > len(X) // 2:  # most points moved: summing afresh is cheaper
             sums, counts = _cluster_sums(prepared.data, new_labels, k)
-        elif moved.size:  # few moved: add and remove just those points
+        elif moved.size:  # add and remove just the points that moved
             sums, counts = _move_points(prepared.data, moved, labels, new_labels, sums, counts)
         labels = new_labels
 

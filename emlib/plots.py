@@ -14,9 +14,15 @@ import struct
 from collections.abc import Sequence
 
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
+
+try:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+except ImportError as error:  # the optional extra is missing
+    raise ImportError(
+        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
+    ) from error
 
 from . import kmeans
 from ._validation import check_array, check_int
@@ -76,15 +82,28 @@ def data_limits(X: object, margin: float = 0.08) -> tuple[tuple[float, float], t
     """Axis limits ``((xmin, xmax), (ymin, ymax))`` that hold the 2-d points ``X`` with a margin."""
     X = _check_2d_points(X)
     low, high = X.min(axis=0), X.max(axis=0)
-    pad = margin * np.maximum(high - low, 1e-12)
+    span = high - low
+    # a flat direction gets a margin of its own size, or 1 around 0
+    pad = np.where(span > 0, margin * span, np.maximum(np.abs(low), 1.0) * margin)
     return (low[0] - pad[0], high[0] + pad[0]), (low[1] - pad[1], high[1] + pad[1])
 
 
-def _check_2d_points(X: object) -> np.ndarray:
-    X = check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, 2)")
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have 2 columns to be drawn in the plane; got shape {X.shape}")
-    return X
+def _check_2d_points(points: object, name: str = "X") -> np.ndarray:
+    points = check_array(points, name, ndim=2, shape_hint="of shape (n, 2)")
+    if points.shape[1] != 2:
+        raise ValueError(f"{name} must have 2 columns to be drawn in the plane; got shape {points.shape}")
+    return points
+
+
+def _check_point_labels(labels: object, n_points: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must hold integers; got an array of dtype {labels.dtype}")
+    if labels.shape != (n_points,):
+        raise ValueError(f"labels must have one entry per point ({n_points},); got shape {labels.shape}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"labels must not be negative; got {labels.min()}")
+    return labels
 
 
 def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
@@ -139,19 +158,26 @@ def kmeans_state(
     """
     X = _check_2d_points(X)
     if centers is not None:
-        centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, 2)")
+        centers = _check_2d_points(centers, "centers")
+    if labels is not None:
+        labels = _check_point_labels(labels, len(X))
+    if previous_centers is not None:
+        previous_centers = _check_2d_points(previous_centers, "previous_centers")
+        if centers is None or previous_centers.shape != centers.shape:
+            raise ValueError(
+                "previous_centers must have the shape of centers "
+                f"{None if centers is None else centers.shape}; got {previous_centers.shape}"
+            )
     limits = data_limits(X) if limits is None else limits
     if regions and centers is not None:
         _shade_regions(ax, centers, limits)
     if labels is None:
         ax.scatter(X[:, 0], X[:, 1], s=14, color=GREY, alpha=0.8, linewidths=0)
     else:
-        labels = np.asarray(labels)
         ax.scatter(
             X[:, 0], X[:, 1], s=14, c=[_colour(i) for i in labels], alpha=0.85, linewidths=0
         )
-    if previous_centers is not None and centers is not None:
-        previous_centers = check_array(previous_centers, "previous_centers", ndim=2)
+    if previous_centers is not None:
         for start, end in zip(previous_centers, centers):
             if np.allclose(start, end):
                 continue
@@ -182,7 +208,7 @@ def _check_result(result: object) -> kmeans.KMeansResult:
     return result
 
 
-def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int = 3) -> Figure:
+def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | None = None) -> Figure:
     """The first iterations of k-means, the assignment and the update step side by side.
 
     Row ``t`` shows iteration ``t + 1``: on the left the assignment step (each
@@ -195,12 +221,17 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int = 
         The data the result was fitted to.
     result : kmeans.KMeansResult
         A fit with its history.
-    n_iterations : int
-        How many iterations (rows) to draw, at most ``result.n_iter``.
+    n_iterations : int, optional
+        How many iterations (rows) to draw, at most ``result.n_iter``; by
+        default the first three, or all if there are fewer.
     """
     X = _check_2d_points(X)
     result = _check_result(result)
-    n_iterations = check_int(n_iterations, "n_iterations", minimum=1, maximum=max(result.n_iter, 1),
+    if result.n_iter == 0:
+        raise ValueError("result has no iterations to draw (result.n_iter = 0)")
+    if n_iterations is None:
+        n_iterations = min(3, result.n_iter)
+    n_iterations = check_int(n_iterations, "n_iterations", minimum=1, maximum=result.n_iter,
                              maximum_name="result.n_iter")
     limits = data_limits(X)
     fig, axes = new_figure(n_iterations, 2, panel_size=(3.6, 3.2))
@@ -327,7 +358,10 @@ def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = 
         raise TypeError("samples must be a non-empty dict from a name to a list of inertias")
     arrays = {name: check_array(values, f"samples[{name!r}]", ndim=1) for name, values in samples.items()}
     everything = np.concatenate(list(arrays.values()))
-    bins = np.linspace(everything.min(), everything.max(), 31)
+    low, high = everything.min(), everything.max()
+    if low == high:  # every run ended at the same value: one visible bar
+        low, high = low - 0.5 * max(abs(low), 1.0) * 1e-3, high + 0.5 * max(abs(high), 1.0) * 1e-3
+    bins = np.linspace(low, high, 31)
     fig, axes = new_figure(panel_size=(6.4, 3.4))
     ax = axes[0, 0]
     for index, (name, values) in enumerate(arrays.items()):

@@ -8,7 +8,8 @@ index with :func:`ipywidgets.jslink`, a link that runs in the browser.  The
 widget state saved with the notebook therefore stays interactive on any web
 page, with or without a kernel.
 
-The tab bar is hidden by a style rule that travels inside the widget.
+The tab bar and the tab's frame are hidden by a style rule that travels
+inside the widget, so it applies in JupyterLab and on the book's pages alike.
 (``ipywidgets.Stack`` and ``Play`` would be the obvious choices, but in the
 static widget manager they fail when their value changes, and the figure
 stops following the slider.)
@@ -17,10 +18,17 @@ stops following the slider.)
 from __future__ import annotations
 
 import io
+import numbers
 from collections.abc import Sequence
 
-import ipywidgets
-from matplotlib.figure import Figure
+try:
+    import ipywidgets
+    from matplotlib.figure import Figure
+except ImportError as error:  # the optional extra is missing
+    raise ImportError(
+        "emlib.widgets needs ipywidgets and matplotlib: pip install 'emlib[plots]'"
+    ) from error
+
 
 from . import kmeans, plots
 
@@ -30,7 +38,8 @@ __all__ = ["figure_png", "frame_slider", "kmeans_slider", "FRAMES_CLASS"]
 FRAMES_CLASS = "emlib-frames"
 _STYLE = (
     f"<style>.{FRAMES_CLASS} > .lm-TabBar, .{FRAMES_CLASS} > .p-TabBar "
-    "{ display: none !important; }</style>"
+    "{ display: none !important; } "
+    f".{FRAMES_CLASS} > .widget-tab-contents {{ border: none; padding: 0; }}</style>"
 )
 
 
@@ -67,10 +76,15 @@ def frame_slider(
 
     Raises
     ------
+    TypeError
+        If a frame is neither PNG bytes nor a figure, ``labels`` is a single
+        string, or ``value`` is not an integer.
     ValueError
         If there are no frames, or ``labels`` does not give one distinct label
         per frame, or ``value`` is not a frame index.
     """
+    if isinstance(labels, (str, bytes)):
+        raise TypeError("labels must be a sequence of strings, one per frame; got a single string")
     frames = list(frames)
     labels = [str(label) for label in labels]
     if not frames:
@@ -79,8 +93,11 @@ def frame_slider(
         raise ValueError(f"labels must have one entry per frame ({len(frames)}); got {len(labels)}")
     if len(set(labels)) != len(labels):
         raise ValueError("labels must be distinct: the slider tells frames apart by label")
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < len(frames):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"value must be an integer frame index; got {value!r}")
+    if not 0 <= value < len(frames):
         raise ValueError(f"value must be a frame index in 0 .. {len(frames) - 1}; got {value!r}")
+    value = int(value)
     images = []
     for index, frame in enumerate(frames):
         if isinstance(frame, Figure):

@@ -42,11 +42,12 @@ class TestKmeansFigures:
         X, run = data_and_run
         fig, axes = plots.new_figure()
         ax = plots.kmeans_state(X, run.centers, run.labels, ax=axes[0, 0])
-        colours = scatter_colours(ax)
+        colours = [tuple(colour) for colour in scatter_colours(ax)]
         assert len(colours) == len(X)
         # points with the same label share a colour, different labels differ
-        first = {tuple(colours[np.flatnonzero(run.labels == k)[0]]) for k in range(3)}
-        assert len(first) == 3
+        by_label = [{colours[i] for i in np.flatnonzero(run.labels == k)} for k in range(3)]
+        assert all(len(group) == 1 for group in by_label)
+        assert len(set().union(*by_label)) == 3
 
     def test_state_without_labels_is_grey_and_without_centers_has_no_crosses(self, data_and_run):
         X, _ = data_and_run
@@ -76,6 +77,14 @@ class TestKmeansFigures:
         X, run = data_and_run
         with pytest.raises(ValueError, match=f"n_iterations must be at most result.n_iter = {run.n_iter}"):
             plots.kmeans_steps(X, run, n_iterations=run.n_iter + 1)
+        with pytest.raises(ValueError, match="result has no iterations to draw \\(result.n_iter = 0\\)"):
+            plots.kmeans_steps(X, kmeans.fit(X, 3, max_iter=0, rng=0))
+
+    def test_steps_by_default_shows_at_most_three_iterations(self, data_and_run):
+        X, run = data_and_run
+        assert len(plots.kmeans_steps(X, run).axes) == 2 * 3
+        short = kmeans.fit(X, 3, init=run.centers)  # already converged: one update
+        assert short.n_iter == 1 and len(plots.kmeans_steps(X, short).axes) == 2
 
     def test_frames_alternate_assign_and_update(self, data_and_run):
         X, run = data_and_run
@@ -100,6 +109,12 @@ class TestKmeansFigures:
         assert len(plots.kmeans_starts(X, [run, run], ["a", "b"]).axes) == 2
         assert len(plots.clusterings(X, [None, run.labels, run.labels], ["a", "b", "c"]).axes) == 3
 
+    def test_final_inertias_all_equal_still_shows_a_bar(self):
+        fig = plots.final_inertias({"every start": [5.0, 5.0, 5.0]})
+        heights = [patch.get_height() for patch in fig.axes[0].patches]
+        widths = [patch.get_width() for patch in fig.axes[0].patches]
+        assert sum(heights) == 3 and min(widths) > 0
+
     def test_final_inertias_histogram(self):
         fig = plots.final_inertias({"one way": [1.0, 1.0, 2.0], "another": [1.0, 3.0]}, best=1.0)
         ax = fig.axes[0]
@@ -113,6 +128,22 @@ class TestFigureErrors:
         fig, axes = plots.new_figure()
         with pytest.raises(ValueError, match="X must have 2 columns to be drawn in the plane; got shape \\(3, 3\\)"):
             plots.kmeans_state(np.zeros((3, 3)), None, ax=axes[0, 0])
+
+    def test_labels_and_centers_are_checked(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        with pytest.raises(TypeError, match="labels must hold integers; got an array of dtype float64"):
+            plots.kmeans_state(X, run.centers, run.labels.astype(float), ax=axes[0, 0])
+        with pytest.raises(ValueError, match="labels must have one entry per point \\(90,\\); got shape \\(3,\\)"):
+            plots.kmeans_state(X, run.centers, [0, 1, 2], ax=axes[0, 0])
+        with pytest.raises(ValueError, match="centers must have 2 columns to be drawn in the plane"):
+            plots.kmeans_state(X, np.zeros((3, 3)), ax=axes[0, 0])
+        with pytest.raises(ValueError, match="previous_centers must have the shape of centers \\(3, 2\\); got \\(2, 2\\)"):
+            plots.kmeans_state(X, run.centers, ax=axes[0, 0], previous_centers=run.centers[:2])
+
+    def test_limits_of_constant_data_are_not_empty(self):
+        (x0, x1), (y0, y1) = plots.data_limits([[1e6, 5.0], [1e6, 5.0]])
+        assert x0 < 1e6 < x1 and y0 < 5.0 < y1
 
     def test_result_must_be_a_kmeans_result(self):
         with pytest.raises(TypeError, match="result must be a kmeans.KMeansResult; got dict"):
@@ -159,7 +190,7 @@ class TestFrameSlider:
         assert bytes(first.value) != bytes(second.value)
 
     def test_starting_frame(self):
-        box = widgets.frame_slider(self.frames(3), ["a", "b", "c"], value=2)
+        box = widgets.frame_slider(self.frames(3), ["a", "b", "c"], value=np.int64(2))
         assert box.children[1].index == 2 and box.children[2].selected_index == 2
 
     def test_png_bytes_are_accepted_as_they_are(self):
@@ -174,6 +205,8 @@ class TestFrameSlider:
             ([b"x"], ["a", "b"], {}, ValueError, "labels must have one entry per frame \\(1\\); got 2"),
             ([b"x", b"y"], ["a", "a"], {}, ValueError, "labels must be distinct"),
             ([b"x"], ["a"], {"value": 1}, ValueError, "value must be a frame index in 0 .. 0; got 1"),
+            ([b"x"], ["a"], {"value": 0.0}, TypeError, "value must be an integer frame index; got 0.0"),
+            ([b"x", b"y"], "ab", {}, TypeError, "labels must be a sequence of strings, one per frame"),
             (["x"], ["a"], {}, TypeError, "frames\\[0\\] must be PNG bytes or a Figure; got str"),
         ],
     )

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn.cluster import KMeans
 
 from emlib import datasets, kmeans
 
@@ -88,10 +89,13 @@ class TestByHand:
 
     def test_result_is_read_only(self):
         result = kmeans.fit(NUMBERS, 2, rng=0)
-        with pytest.raises(ValueError):
-            result.centers[0, 0] = 5.0
+        for array in (result.centers, result.labels, result.history[0].centers, result.history[-1].centers):
+            with pytest.raises(ValueError, match="read-only"):
+                array[0] = 5
         with pytest.raises(AttributeError):
             result.inertia = 0.0
+        with pytest.raises(AttributeError):
+            result.history[0].inertia = 0.0
 
 
 # --------------------------------------------------------------------------
@@ -105,6 +109,12 @@ class TestEmptyClusters:
         # becomes cluster 1's center and cluster 0 keeps 0 and 1 (mean 0.5)
         centers = kmeans.update([[0.0], [1.0], [10.0]], [0, 0, 0], 2)
         assert centers.ravel().tolist() == [0.5, 10.0]
+
+    def test_several_empty_clusters_take_the_farthest_points_but_never_a_last_point(self):
+        # cluster 0 = {0, 1, 2, 10} (mean 3.25): 10 is farthest, then 0; cluster 1 = {50} alone
+        X = [[0.0], [1.0], [2.0], [10.0], [50.0]]
+        centers = kmeans.update(X, [0, 0, 0, 0, 1], 4)
+        assert centers.ravel().tolist() == [1.5, 50.0, 10.0, 0.0]
 
     def test_update_with_identical_points_never_gives_nan(self):
         centers = kmeans.update([[1.0, 2.0]] * 3, [0, 0, 0], 3)
@@ -258,11 +268,46 @@ def test_offset_and_scale_do_not_change_the_clustering():
     X = blobs(seed=7)
     start = X[[0, 20, 40, 60]]
     base = kmeans.fit(X, 4, init=start, tol=0)
-    for shift, factor in [(1e8, 1.0), (0.0, 1e150), (0.0, 1e-150), (-3e6, 2.5)]:
+    for shift, factor in [(1e8, 1.0), (1e10, 1.0), (1e150, 1e145), (0.0, 1e150), (0.0, 1e-150), (-3e6, 2.5)]:
         moved = kmeans.fit(X * factor + shift, 4, init=start * factor + shift, tol=0)
         assert np.array_equal(moved.labels, base.labels)
-        np.testing.assert_allclose((moved.centers - shift) / factor, base.centers, rtol=1e-6, atol=1e-6)
-        np.testing.assert_allclose(moved.inertia / factor**2, base.inertia, rtol=1e-6)
+        # (centers are known to the precision that the shift leaves them)
+        np.testing.assert_allclose((moved.centers - shift) / factor, base.centers, rtol=1e-6,
+                                   atol=1e-6 + 1e-14 * abs(shift) / factor)
+        np.testing.assert_allclose(moved.inertia / factor / factor, base.inertia, rtol=1e-6)
+    # at 1e-300 the squares underflow, but the labels are still right
+    tiny = kmeans.fit(X * 1e-300, 4, init=start * 1e-300, tol=0)
+    assert np.array_equal(tiny.labels, base.labels)
+
+
+def test_a_spread_too_wide_for_float64_squares_gets_a_clear_error():
+    X = blobs(seed=7) * 1e160
+    # labels need no squares of that size ...
+    assert kmeans.assign(X, X[:3]).shape == (len(X),)
+    # ... but the inertia does
+    with pytest.raises(ValueError, match="X spans about .*: its squared distances overflow float64; divide X"):
+        kmeans.fit(X, 3, rng=0)
+    with pytest.raises(ValueError, match="squared distances overflow float64"):
+        kmeans.inertia(X, X[:3])
+
+
+def test_centers_far_outside_the_data():
+    assert kmeans.assign([[0.0]], [[1e200], [1e190]]).tolist() == [1]
+    assert kmeans.assign([[1.0], [2.0]], [[1e308], [0.0]]).tolist() == [1, 1]
+    result = kmeans.fit([[0.0], [1e-300]], 2, init=[[1e10], [5e9]])
+    assert np.isfinite(result.history[0].inertia) and np.isfinite(result.centers).all()
+
+
+@settings(max_examples=50)
+@given(st.integers(0, 2**32 - 1), st.floats(1e2, 1e7), st.integers(2, 4))
+def test_tight_clusters_far_apart_keep_an_accurate_inertia(seed, separation, k):
+    rng = np.random.default_rng(seed)
+    centers = rng.normal(size=(k, 2)) * separation
+    X, _ = datasets.make_blobs(centers, 20, 1.0, rng=rng)
+    result = kmeans.fit(X, k, rng=rng, tol=0)
+    np.testing.assert_allclose(result.inertia, kmeans.inertia(X, result.centers, result.labels), rtol=1e-9)
+    inertias = [step.inertia for step in result.history]
+    assert np.all(np.diff(inertias) <= 1e-9 * inertias[0])
 
 
 # --------------------------------------------------------------------------
@@ -271,8 +316,6 @@ def test_offset_and_scale_do_not_change_the_clustering():
 
 
 def sklearn_kmeans(X, start, tol):
-    from sklearn.cluster import KMeans
-
     return KMeans(len(start), init=start, n_init=1, algorithm="lloyd", tol=tol, max_iter=300).fit(X)
 
 
@@ -282,6 +325,7 @@ CASES = {
     "uniform square": lambda: np.random.default_rng(10).random((500, 2)),
     "one feature": lambda: np.random.default_rng(11).normal(size=(300, 1)),
     "large offset": lambda: blobs(seed=12, n=100, k=3) + 1e6,
+    "several blocks": lambda: blobs(seed=14, n=5000, k=4, d=3),  # 20 000 points
 }
 
 
@@ -289,6 +333,7 @@ CASES = {
 @pytest.mark.parametrize("tol", [0.0, 1e-4])
 @pytest.mark.parametrize("init", ["random", "k-means++"])
 def test_same_answer_as_scikit_learn(name, tol, init):
+    """Same start, same answer; the data include cases with many blocks."""
     X = CASES[name]()
     k = 5 if name != "large offset" else 3
     start = kmeans.init_centers(X, k, method=init, rng=13)
@@ -300,6 +345,16 @@ def test_same_answer_as_scikit_learn(name, tol, init):
     np.testing.assert_allclose(ours.inertia, theirs.inertia_, rtol=1e-9)
     if tol == 0:  # scikit-learn also counts the pass that confirms convergence
         assert theirs.n_iter_ == ours.n_iter + 1
+
+
+def test_same_answer_as_scikit_learn_with_many_clusters():
+    X = np.random.default_rng(15).normal(size=(3000, 2))
+    start = kmeans.init_centers(X, 300, rng=16)  # 300 clusters: blocks of 256 points
+    ours = kmeans.fit(X, 300, init=start, tol=0, max_iter=20)
+    theirs = KMeans(300, init=start, n_init=1, algorithm="lloyd", tol=0, max_iter=20).fit(X)
+    assert np.bincount(ours.labels, minlength=300).min() > 0  # no empty cluster: the rules agree
+    np.testing.assert_allclose(ours.centers, theirs.cluster_centers_, rtol=1e-10, atol=1e-12)
+    assert np.array_equal(ours.labels, theirs.labels_)
 
 
 # --------------------------------------------------------------------------
@@ -318,7 +373,9 @@ GOOD_X = CORNERS
         (np.empty((0, 2)), ValueError, "X must not be empty"),
         (np.empty((3, 0)), ValueError, "X must not be empty"),
         ([1.0, 2.0, 3.0], ValueError, "X must be a 2-d array .* got a 1-d array of shape \\(3,\\); "
-                                      "for a single feature use X.reshape\\(-1, 1\\)"),
+                                      "use X.reshape\\(-1, 1\\) for one feature or X.reshape\\(1, -1\\) for one row"),
+        (np.ma.masked_array([[1.0, 2.0], [3.0, 4.0]], mask=[[0, 1], [0, 0]]), ValueError,
+         "X is a masked array with masked entries; emlib does not read masks"),
         (np.zeros((2, 2, 2)), ValueError, "X must be a 2-d array .* got a 3-d array"),
         (5.0, ValueError, "X must be a 2-d array .* got a 0-d array"),
         ("abc", TypeError, "X must be an array of real numbers; got 'abc'"),
@@ -405,6 +462,16 @@ def test_bad_labels(labels, error, message):
         kmeans.update(GOOD_X, labels, 2)
     with pytest.raises(error, match=message):
         kmeans.inertia(GOOD_X, [[0.0, 0.0], [1.0, 1.0]], labels)
+
+
+def test_update_bounds_k_by_the_number_of_points():
+    with pytest.raises(ValueError, match="k must be at most n_samples = 4; got 10000000"):
+        kmeans.update(GOOD_X, [0, 1, 0, 1], 10**7)
+
+
+def test_rng_is_checked_even_when_init_is_an_array():
+    with pytest.raises(TypeError, match="rng must be"):
+        kmeans.fit(GOOD_X, 2, init=GOOD_X[:2], rng="seed")
 
 
 def test_update_needs_labels():

@@ -1,0 +1,50 @@
+"""emlib.datasets: the generated data sets."""
+
+import numpy as np
+import pytest
+
+from emlib import datasets
+
+
+def test_blobs_have_the_requested_sizes_and_labels():
+    X, labels = datasets.make_blobs([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]], [5, 1, 3], 1.0, rng=0)
+    assert X.shape == (9, 2) and X.dtype == np.float64
+    assert labels.tolist() == [0] * 5 + [1] + [2] * 3
+
+
+def test_blobs_sit_around_their_centers_with_the_requested_spread():
+    centers = np.array([[0.0, 0.0, 0.0], [100.0, -50.0, 3.0]])
+    X, labels = datasets.make_blobs(centers, 20_000, [1.0, 3.0], rng=1)
+    for k, std in enumerate([1.0, 3.0]):
+        cloud = X[labels == k]
+        np.testing.assert_allclose(cloud.mean(axis=0), centers[k], atol=5 * std / np.sqrt(len(cloud)))
+        np.testing.assert_allclose(cloud.std(axis=0), std, rtol=0.03)
+
+
+def test_same_seed_same_data_and_generators_advance():
+    a = datasets.make_blobs([[0.0]], 10, rng=7)[0]
+    assert np.array_equal(a, datasets.make_blobs([[0.0]], 10, rng=np.random.default_rng(7))[0])
+    rng = np.random.default_rng(7)
+    assert not np.array_equal(datasets.make_blobs([[0.0]], 10, rng=rng)[0],
+                              datasets.make_blobs([[0.0]], 10, rng=rng)[0])
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"centers": [0.0, 1.0]}, ValueError, "centers must be a 2-d array"),
+        ({"n_per_cluster": [5, 5, 5]}, ValueError, "n_per_cluster must be a number or 2 numbers; got shape \\(3,\\)"),
+        ({"n_per_cluster": 0}, ValueError, "n_per_cluster must be positive; got \\[0, 0\\]"),
+        ({"n_per_cluster": 2.0}, TypeError, "n_per_cluster must be an integer or 2 integers; got 2.0"),
+        ({"n_per_cluster": True}, TypeError, "n_per_cluster must be an integer or 2 integers; got True"),
+        ({"std": -1.0}, ValueError, "std must be positive; got \\[-1.0, -1.0\\]"),
+        ({"std": [1.0, np.nan]}, ValueError, "std contains NaN"),
+        ({"std": "wide"}, TypeError, "std must be a number or 2 numbers; got 'wide'"),
+        ({"std": 1e308}, ValueError, "the points overflow float64"),
+        ({"rng": "seed"}, TypeError, "rng must be"),
+    ],
+)
+def test_bad_input(kwargs, error, message):
+    arguments = {"centers": [[0.0, 0.0], [1.0, 1.0]], "n_per_cluster": 5, "std": 1.0, "rng": 0} | kwargs
+    with pytest.raises(error, match=message):
+        datasets.make_blobs(**arguments)
