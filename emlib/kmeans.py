@@ -26,9 +26,11 @@ Numerics
 --------
 Before iterating, X is shifted to near its mean and scaled by a power of two,
 so the squared distances ``|x|^2 - 2 x.c + |c|^2`` keep their precision
-however far the data sit from the origin, and do not overflow for entries
-near 1e150.  For data such as small integers the shift and the scaling are
-exact, so hand-computed examples come out exactly.  Distances are computed
+however far the data sit from the origin and never overflow: labels are right
+for any finite data.  (The inertia itself, in X's units, overflows float64 if
+the data spread over more than about 1e154; then a ValueError says so.)  For
+data such as small integers the shift and the scaling are exact, so
+hand-computed examples come out exactly.  Distances are computed
 block by block, one matrix product per block; once the assignment settles,
 only the points that changed cluster are added to or removed from the
 per-cluster sums.  Nothing loops over data points in Python.
@@ -198,9 +200,12 @@ def _frame(points: np.ndarray, *others: np.ndarray) -> _Frame:
     exponent = int(np.clip(np.round(np.log2(spread)) + np.log2(unit), -1074, 1023))
     scale = np.ldexp(1.0, exponent)
     mean = mean * unit
-    step = np.ldexp(1.0, exponent - 10)  # 1/1024 of the scale (0 for subnormal data)
-    close = (np.abs(mean) < np.ldexp(1.0, min(exponent + 42, 1023))) & (step > 0)  # mean/step < 2**52
-    origin = np.where(close, np.round(np.where(close, mean, 0.0) / np.where(close, step, 1.0)) * step, mean)
+    origin = mean
+    step = np.ldexp(1.0, exponent - 10)  # 1/1024 of the scale
+    if step > 0:  # (not for subnormal data) round the mean to the step where that is exact
+        with np.errstate(over="ignore"):
+            rounded = np.round(mean / step) * step
+        origin = np.where(np.abs(mean) < np.ldexp(1.0, min(exponent + 42, 1023)), rounded, mean)
     return _Frame(origin, float(scale))
 
 
