@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_array", "check_int", "check_float", "check_rng"]
+__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_rng"]
 
 
 def _describe(value: object) -> str:
@@ -109,6 +109,28 @@ def check_float(value: object, name: str, *, minimum: float | None = None) -> fl
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}")
     return value
+
+
+def check_labels(labels: object, n_samples: int, k: int | None = None) -> np.ndarray:
+    """Return ``labels`` as an intp array of shape ``(n_samples,)`` with values in ``0 .. k-1``.
+
+    Without ``k`` the values need only be non-negative.
+    """
+    if labels is None or isinstance(labels, (str, bytes)):
+        raise TypeError(f"labels must be an array of integers; got {labels!r}")
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must hold integers; got an array of dtype {labels.dtype}")
+    if labels.shape != (n_samples,):
+        raise ValueError(
+            f"labels must have shape (n_samples,) = ({n_samples},); got {labels.shape}"
+        )
+    low, high = (labels.min(), labels.max()) if labels.size else (0, 0)
+    if k is not None and (low < 0 or high >= k):
+        raise ValueError(f"labels must lie in 0 .. k-1 = {k - 1}; got values from {low} to {high}")
+    if low < 0:
+        raise ValueError(f"labels must not be negative; got {low}")
+    return labels.astype(np.intp, copy=False)
 
 
 def check_rng(rng: object) -> np.random.Generator:

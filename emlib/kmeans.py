@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_float, check_int, check_rng
+from ._validation import check_array, check_float, check_int, check_labels, check_rng
 
 __all__ = [
     "KMeansStep",
@@ -51,6 +51,7 @@ __all__ = [
     "assign",
     "update",
     "inertia",
+    "half_step_inertias",
     "init_centers",
     "fit",
 ]
@@ -128,22 +129,10 @@ def _check_k(k: object, n_samples: int) -> int:
     return check_int(k, "k", minimum=1, maximum=n_samples, maximum_name="n_samples")
 
 
-def _check_labels(labels: object, n_samples: int, k: int) -> np.ndarray:
-    if labels is None or isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be an array of integers; got {labels!r}")
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must hold integers; got an array of dtype {labels.dtype}")
-    if labels.shape != (n_samples,):
-        raise ValueError(
-            f"labels must have shape (n_samples,) = ({n_samples},); got {labels.shape}"
-        )
-    if labels.min() < 0 or labels.max() >= k:
-        raise ValueError(
-            f"labels must lie in 0 .. k-1 = {k - 1}; got values from "
-            f"{labels.min()} to {labels.max()}"
-        )
-    return labels.astype(np.intp, copy=False)
+def _check_result(result: object) -> KMeansResult:
+    if not isinstance(result, KMeansResult):
+        raise TypeError(f"result must be a kmeans.KMeansResult; got {type(result).__name__}")
+    return result
 
 
 # --------------------------------------------------------------------------
@@ -452,7 +441,7 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
     """
     X = _check_X(X)
     k = _check_k(k, len(X))
-    labels = _check_labels(labels, len(X), k)
+    labels = check_labels(labels, len(X), k)
     frame = _frame(X)
     data = frame.to_frame(X)
     return frame.from_frame(_means(data, labels, *_cluster_sums(data, labels, k)))
@@ -489,10 +478,43 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
     """
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
-    labels = assign(X, centers) if labels is None else _check_labels(labels, len(X), len(centers))
+    labels = assign(X, centers) if labels is None else check_labels(labels, len(X), len(centers))
     frame = _frame(X, centers)
     residual = frame.to_frame(X) - frame.to_frame(centers)[labels]
     return frame.in_units(np.einsum("ij,ij->", residual, residual))
+
+
+def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
+    """The inertia after every half-step of a k-means run.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data the result was fitted to.
+    result : KMeansResult
+        A fit with its history.
+
+    Returns
+    -------
+    ndarray of shape (2 * result.n_iter + 1,)
+        Entry ``2t`` is ``result.history[t].inertia``, the assignment to the
+        centers after ``t`` updates; entry ``2t + 1`` is the inertia right
+        after update ``t + 1``, with the points still assigned as before it.
+        The sequence never rises.
+
+    Examples
+    --------
+    >>> numbers = [[1.0], [2.0], [3.0], [8.0], [9.0], [10.0], [25.0]]
+    >>> half_step_inertias(numbers, fit(numbers, 2, init=[[1.0], [2.0]])).tolist()
+    [679.0, 341.5, 248.0, 196.0, 196.0]
+    """
+    X = _check_X(X)
+    result = _check_result(result)
+    values = np.empty(2 * result.n_iter + 1)
+    values[0::2] = [step.inertia for step in result.history]
+    for t, (before, after) in enumerate(zip(result.history, result.history[1:])):  # over iterations
+        values[2 * t + 1] = inertia(X, after.centers, assign(X, before.centers))
+    return values
 
 
 def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> np.ndarray:

@@ -25,7 +25,7 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 from . import kmeans
-from ._validation import check_array, check_int
+from ._validation import check_array, check_int, check_labels
 
 __all__ = [
     "PALETTE",
@@ -95,17 +95,6 @@ def _check_2d_points(points: object, name: str = "X") -> np.ndarray:
     return points
 
 
-def _check_point_labels(labels: object, n_points: int) -> np.ndarray:
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must hold integers; got an array of dtype {labels.dtype}")
-    if labels.shape != (n_points,):
-        raise ValueError(f"labels must have one entry per point ({n_points},); got shape {labels.shape}")
-    if labels.size and labels.min() < 0:
-        raise ValueError(f"labels must not be negative; got {labels.min()}")
-    return labels
-
-
 def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
     """Tint the plane by nearest center: the regions the assignment step creates."""
     (x0, x1), (y0, y1) = limits
@@ -160,7 +149,7 @@ def kmeans_state(
     if centers is not None:
         centers = _check_2d_points(centers, "centers")
     if labels is not None:
-        labels = _check_point_labels(labels, len(X))
+        labels = check_labels(labels, len(X))
     if previous_centers is not None:
         previous_centers = _check_2d_points(previous_centers, "previous_centers")
         if centers is None or previous_centers.shape != centers.shape:
@@ -202,12 +191,6 @@ def kmeans_state(
     return ax
 
 
-def _check_result(result: object) -> kmeans.KMeansResult:
-    if not isinstance(result, kmeans.KMeansResult):
-        raise TypeError(f"result must be a kmeans.KMeansResult; got {type(result).__name__}")
-    return result
-
-
 def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | None = None) -> Figure:
     """The first iterations of k-means, the assignment and the update step side by side.
 
@@ -226,7 +209,7 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
         default the first three, or all if there are fewer.
     """
     X = _check_2d_points(X)
-    result = _check_result(result)
+    result = kmeans._check_result(result)
     if result.n_iter == 0:
         raise ValueError("result has no iterations to draw (result.n_iter = 0)")
     if n_iterations is None:
@@ -234,15 +217,15 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
     n_iterations = check_int(n_iterations, "n_iterations", minimum=1, maximum=result.n_iter,
                              maximum_name="result.n_iter")
     limits = data_limits(X)
+    inertias = kmeans.half_step_inertias(X, result)
     fig, axes = new_figure(n_iterations, 2, panel_size=(3.6, 3.2))
     for t in range(n_iterations):
-        before, after = result.history[t], result.history[min(t + 1, result.n_iter)]
+        before, after = result.history[t], result.history[t + 1]
         labels = kmeans.assign(X, before.centers)
-        after_inertia = kmeans.inertia(X, after.centers, labels)
         kmeans_state(X, before.centers, labels, ax=axes[t, 0], regions=True, limits=limits,
-                     title=f"iteration {t + 1}: assign   (J = {before.inertia:.1f})")
+                     title=f"iteration {t + 1}: assign   (J = {inertias[2 * t]:.1f})")
         kmeans_state(X, after.centers, labels, ax=axes[t, 1], previous_centers=before.centers,
-                     limits=limits, title=f"iteration {t + 1}: update   (J = {after_inertia:.1f})")
+                     limits=limits, title=f"iteration {t + 1}: update   (J = {inertias[2 * t + 1]:.1f})")
     return fig
 
 
@@ -254,8 +237,9 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
     comes with a short label such as ``"2 · update"``.
     """
     X = _check_2d_points(X)
-    result = _check_result(result)
+    result = kmeans._check_result(result)
     limits = data_limits(X)
+    inertias = kmeans.half_step_inertias(X, result)
     frames = []
     for t in range(result.n_iter + 1):
         step = result.history[t]
@@ -263,16 +247,15 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
         fig, axes = new_figure(panel_size=(5.0, 4.2))
         last = t == result.n_iter
         kmeans_state(X, step.centers, labels, ax=axes[0, 0], regions=True, limits=limits,
-                     title=(f"final clustering   J = {step.inertia:.2f}" if last else
-                            f"iteration {t + 1} · assign   J = {step.inertia:.2f}"))
+                     title=(f"final clustering   J = {inertias[2 * t]:.2f}" if last else
+                            f"iteration {t + 1} · assign   J = {inertias[2 * t]:.2f}"))
         frames.append(("final" if last else f"{t + 1} · assign", fig))
         if last:
             break
-        following = result.history[t + 1]
         fig, axes = new_figure(panel_size=(5.0, 4.2))
-        kmeans_state(X, following.centers, labels, ax=axes[0, 0], previous_centers=step.centers,
-                     limits=limits, title=(f"iteration {t + 1} · update   J = "
-                                           f"{kmeans.inertia(X, following.centers, labels):.2f}"))
+        kmeans_state(X, result.history[t + 1].centers, labels, ax=axes[0, 0],
+                     previous_centers=step.centers, limits=limits,
+                     title=f"iteration {t + 1} · update   J = {inertias[2 * t + 1]:.2f}")
         frames.append((f"{t + 1} · update", fig))
     return frames
 
@@ -280,7 +263,7 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
 def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Sequence[str]) -> Figure:
     """Final clusterings of several runs side by side, each with its start and inertia."""
     X = _check_2d_points(X)
-    results = [_check_result(r) for r in results]
+    results = [kmeans._check_result(r) for r in results]
     if len(titles) != len(results):
         raise ValueError(f"titles must have one entry per result ({len(results)}); got {len(titles)}")
     limits = data_limits(X)
@@ -332,18 +315,14 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
     (moving the centers) and then the assignment step (relabelling the points)
     each lower the inertia or leave it unchanged.
     """
-    X = check_array(X, "X", ndim=2)
-    results = [_check_result(r) for r in results]
+    results = [kmeans._check_result(r) for r in results]
     if len(names) != len(results):
         raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
     for index, (result, name) in enumerate(zip(results, names)):
-        positions, values = [0.0], [result.history[0].inertia]
-        for t in range(1, result.n_iter + 1):
-            labels = kmeans.assign(X, result.history[t - 1].centers)
-            positions += [t - 0.5, t]
-            values += [kmeans.inertia(X, result.history[t].centers, labels), result.history[t].inertia]
+        values = kmeans.half_step_inertias(X, result)
+        positions = np.arange(len(values)) / 2
         ax.plot(positions, values, marker="o", markersize=3.5, color=_colour(index), label=name)
     ax.set_xlabel("iteration (half-steps: update at t − ½, assignment at t)")
     ax.set_ylabel("inertia J")

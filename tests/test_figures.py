@@ -134,7 +134,7 @@ class TestFigureErrors:
         fig, axes = plots.new_figure()
         with pytest.raises(TypeError, match="labels must hold integers; got an array of dtype float64"):
             plots.kmeans_state(X, run.centers, run.labels.astype(float), ax=axes[0, 0])
-        with pytest.raises(ValueError, match="labels must have one entry per point \\(90,\\); got shape \\(3,\\)"):
+        with pytest.raises(ValueError, match="labels must have shape \\(n_samples,\\) = \\(90,\\); got \\(3,\\)"):
             plots.kmeans_state(X, run.centers, [0, 1, 2], ax=axes[0, 0])
         with pytest.raises(ValueError, match="centers must have 2 columns to be drawn in the plane"):
             plots.kmeans_state(X, np.zeros((3, 3)), ax=axes[0, 0])

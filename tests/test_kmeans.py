@@ -52,6 +52,13 @@ class TestByHand:
         assert result.labels.tolist() == [0, 0, 0, 1, 1, 1, 1]
         assert (result.inertia, result.n_iter, result.converged) == (196.0, 2, True)
 
+    def test_half_steps_of_the_seven_numbers(self):
+        # after update 1 the labels are still {1}, {2..25}: J = 0 + 341.5 with centers (1, 9.5)
+        result = kmeans.fit(NUMBERS, 2, init=[[1.0], [2.0]], tol=0)
+        assert kmeans.half_step_inertias(NUMBERS, result).tolist() == [679.0, 341.5, 248.0, 196.0, 196.0]
+        with pytest.raises(TypeError, match="result must be a kmeans.KMeansResult; got tuple"):
+            kmeans.half_step_inertias(NUMBERS, (1, 2))
+
     def test_a_better_fixed_point_exists_for_the_seven_numbers(self):
         better = np.array([0, 0, 0, 0, 0, 0, 1])
         centers = kmeans.update(NUMBERS, better, 2)
