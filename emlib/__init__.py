@@ -9,14 +9,19 @@ Modules
 kmeans
     k-means (Lloyd's algorithm): ``assign`` (hard E-step), ``update``
     (M-step), ``inertia`` (the objective), ``init_centers``, ``fit``.
+coins
+    A mixture of coins: ``e_step``, ``m_step``, ``log_likelihood``, ``fit``.
+em
+    The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``.
 datasets
-    Small data sets for the chapters, generated from a seed.
+    Small data sets for the chapters: the two-coin example, and clouds
+    generated from a seed.
 plots, widgets
     Figures and kernel-free sliders for the chapters; they need the optional
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import datasets, kmeans
+from . import coins, datasets, em, kmeans
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "datasets", "__version__"]
+__all__ = ["kmeans", "coins", "em", "datasets", "__version__"]

@@ -23,7 +23,9 @@ def _describe(value: object) -> str:
     return f"{text} ({type(value).__name__})"
 
 
-def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = "") -> np.ndarray:
+def check_array(
+    value: object, name: str, *, ndim: int = 2, shape_hint: str = "", reshape_advice: bool = True
+) -> np.ndarray:
     """Return ``value`` as a finite, non-empty float64 array with ``ndim`` dimensions.
 
     Parameters
@@ -36,6 +38,9 @@ def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = ""
         The number of dimensions required.
     shape_hint
         How the shape reads in words, e.g. ``"(n_samples, n_features)"``.
+    reshape_advice
+        For a 2-d array given as 1-d, suggest the reshape to one feature or
+        one row (right for data, wrong for, say, responsibilities).
 
     Raises
     ------
@@ -62,7 +67,7 @@ def check_array(value: object, name: str, *, ndim: int = 2, shape_hint: str = ""
     hint = f" {shape_hint}" if shape_hint else ""
     if array.ndim != ndim:
         advice = ""
-        if ndim == 2 and array.ndim == 1:
+        if ndim == 2 and array.ndim == 1 and reshape_advice:
             advice = (f"; use {name}.reshape(-1, 1) for one feature"
                       f" or {name}.reshape(1, -1) for one row")
         raise ValueError(

@@ -1,12 +1,58 @@
-"""Small data sets for the chapters, generated reproducibly from ``rng``."""
+"""Small data sets for the chapters: published examples, and clouds generated from ``rng``."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
 from ._validation import check_array, check_rng
 
-__all__ = ["make_blobs"]
+__all__ = ["CoinTosses", "two_coins", "make_blobs"]
+
+
+class CoinTosses(NamedTuple):
+    """Rows of coin tosses, each row made with one coin.
+
+    Attributes
+    ----------
+    sequences : tuple of str
+        Each row's tosses in order, ``"H"`` for heads and ``"T"`` for tails.
+    heads : ndarray of shape (n_rows,)
+        The number of heads in each row.
+    tosses : ndarray of shape (n_rows,)
+        The number of tosses in each row.
+    coin : ndarray of shape (n_rows,)
+        Which coin made each row: 0 for coin A, 1 for coin B.  EM does not
+        see this; it is here to check the answer.
+    """
+
+    sequences: tuple[str, ...]
+    heads: np.ndarray
+    tosses: np.ndarray
+    coin: np.ndarray
+
+
+def two_coins() -> CoinTosses:
+    """The five rows of ten tosses of the two-coin example.
+
+    Rows 2, 3 and 5 were made with coin A, rows 1 and 4 with coin B.  The
+    example is Figure 1 of Do & Batzoglou, "What is the expectation
+    maximization algorithm?", *Nature Biotechnology* 26, 897–899 (2008).
+
+    Examples
+    --------
+    >>> data = two_coins()
+    >>> data.heads.tolist(), data.coin.tolist()
+    ([5, 9, 8, 4, 7], [1, 0, 0, 1, 0])
+    """
+    sequences = ("HTTTHHTHTH", "HHHHTHHHHH", "HTHHHHHTHH", "HTHTTTHHTT", "THHHTHHHTH")
+    coin = np.array([1, 0, 0, 1, 0])
+    heads = np.array([row.count("H") for row in sequences])
+    tosses = np.array([len(row) for row in sequences])
+    for array in (heads, tosses, coin):
+        array.flags.writeable = False
+    return CoinTosses(sequences, heads, tosses, coin)
 
 
 def make_blobs(

@@ -12,19 +12,20 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 try:
     from matplotlib.axes import Axes
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
 except ImportError as error:  # the optional extra is missing
     raise ImportError(
         "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
     ) from error
 
-from . import kmeans
+from . import coins, em, kmeans
 from ._validation import check_array, check_int, check_labels
 
 __all__ = [
@@ -39,6 +40,9 @@ __all__ = [
     "clusterings",
     "inertia_trace",
     "final_inertias",
+    "coin_landscape",
+    "coin_start_frames",
+    "log_likelihood_trace",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
@@ -349,5 +353,166 @@ def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = 
         ax.axvline(best, color="black", lw=1, ls="--", label="best found")
     ax.set_xlabel("final inertia J")
     ax.set_ylabel("runs")
+    ax.legend(frameon=False)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Two coins
+# --------------------------------------------------------------------------
+
+
+def _check_coin_result(result: object, name: str = "result") -> em.EMResult:
+    if not (isinstance(result, em.EMResult) and isinstance(result.params, coins.Params)):
+        raise TypeError(f"{name} must be the result of coins.fit; got {type(result).__name__}")
+    if len(result.params.theta) != 2:
+        raise ValueError(f"{name} must be a fit of two coins to be drawn in the plane; "
+                         f"it has {len(result.params.theta)}")
+    return result
+
+
+class _CoinSurface(NamedTuple):
+    """The log-likelihood of two coins over a grid of (theta_A, theta_B)."""
+
+    grid: np.ndarray          # (resolution,) values of theta on each axis
+    below_top: np.ndarray     # (resolution, resolution) log-likelihood minus its maximum; [b, a]
+    top: float                # the maximum on the grid
+
+
+# contour levels, in log-likelihood below the maximum: close together near the top
+_COIN_LEVELS = np.concatenate([-np.geomspace(64, 0.125, 10), [1e-9]])
+
+
+def _coin_surface(heads, tosses, weights, resolution: int = 161) -> _CoinSurface:
+    grid = np.linspace(0.005, 0.995, resolution)
+    theta_a, theta_b = np.meshgrid(grid, grid)
+    log_lik = coins.log_likelihood(heads, tosses, np.stack([theta_a, theta_b], axis=-1), weights)
+    top = float(log_lik.max())
+    return _CoinSurface(grid, log_lik - top, top)
+
+
+def _draw_coin_surface(ax: Axes, surface: _CoinSurface):
+    # the far-down edges go in the lowest band; one colour per band, however narrow
+    shown = np.maximum(surface.below_top, _COIN_LEVELS[0])
+    norm = BoundaryNorm(_COIN_LEVELS, 256)
+    filled = ax.contourf(surface.grid, surface.grid, shown, levels=_COIN_LEVELS,
+                         cmap="viridis", norm=norm)
+    ax.contour(surface.grid, surface.grid, shown, levels=_COIN_LEVELS[1:-1],
+               colors="white", linewidths=0.4, alpha=0.7)
+    ax.plot([0, 1], [0, 1], ls="--", lw=1.0, color="white")
+    ax.text(0.06, 0.10, r"$\theta_A = \theta_B$", rotation=45, color="white", fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel(r"$\theta_A$")
+    ax.set_ylabel(r"$\theta_B$")
+    return filled
+
+
+def _draw_coin_path(ax: Axes, result: em.EMResult, colour: str, label: str | None = None) -> None:
+    path = np.array([step.params.theta for step in result.history])
+    ax.plot(path[:, 0], path[:, 1], "-", color=colour, lw=1.6, marker="o", markersize=3.2, label=label)
+    ax.plot(*path[0], "o", markersize=8, markerfacecolor="white", markeredgecolor=colour, mew=2)
+    ax.plot(*path[-1], "*", markersize=15, color=colour, markeredgecolor="black", mew=0.8)
+
+
+def coin_landscape(
+    heads: object,
+    tosses: object,
+    results: Sequence[em.EMResult] = (),
+    *,
+    names: Sequence[str] | None = None,
+    weights: object = None,
+) -> Figure:
+    """The log-likelihood of two coins over (theta_A, theta_B), with EM's paths on it.
+
+    Filled contours show the observed-data log-likelihood below its highest
+    value on the grid (lighter is higher; each band is half as deep as the
+    one below it, so the bands crowd near the top).  The dashed diagonal is
+    ``theta_A = theta_B``.  Each result of :func:`emlib.coins.fit` is drawn
+    as its path: an open circle at the start, a dot per iteration and a star
+    where it stopped.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`emlib.coins.fit`.
+    results : sequence of em.EMResult
+        Fits of two coins to these rows.
+    names : sequence of str, optional
+        A legend entry per result.
+    weights : array-like of shape (2,), optional
+        The mixing weights of the surface; equal by default.
+    """
+    results = [_check_coin_result(r, f"results[{i}]") for i, r in enumerate(results)]
+    if names is not None and len(names) != len(results):
+        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    surface = _coin_surface(heads, tosses, weights)
+    fig, axes = new_figure(panel_size=(5.6, 4.6))
+    ax = axes[0, 0]
+    filled = _draw_coin_surface(ax, surface)
+    colorbar = fig.colorbar(filled, ax=ax, shrink=0.9, format="%g",
+                            label=f"log-likelihood − its maximum ({surface.top:.2f})")
+    colorbar.set_ticks(_COIN_LEVELS[:-1])
+    for index, result in enumerate(results):
+        _draw_coin_path(ax, result, _colour(index + 1), None if names is None else names[index])
+    if names is not None and results:
+        fig.legend(loc="outside lower center", ncols=min(3, len(results)), fontsize=8, frameon=False)
+    return fig
+
+
+def coin_start_frames(
+    heads: object,
+    tosses: object,
+    starts_a: Sequence[float],
+    starts_b: Sequence[float],
+    *,
+    max_iter: int = 200,
+    tol: float = 1e-8,
+) -> list[list[Figure]]:
+    """One figure per start of EM on two coins, for a two-slider widget.
+
+    ``frames[i][j]`` shows the log-likelihood surface (see
+    :func:`coin_landscape`) and the path of :func:`emlib.coins.fit` from
+    ``theta0 = (starts_a[i], starts_b[j])``, titled with where it stopped.
+    """
+    starts_a = check_array(starts_a, "starts_a", ndim=1)
+    starts_b = check_array(starts_b, "starts_b", ndim=1)
+    surface = _coin_surface(heads, tosses, None)
+    frames = []
+    for theta_a in starts_a:
+        row = []
+        for theta_b in starts_b:
+            result = coins.fit(heads, tosses, [theta_a, theta_b], max_iter=max_iter, tol=tol)
+            fig, axes = new_figure(panel_size=(4.4, 4.0))
+            _draw_coin_surface(axes[0, 0], surface)
+            _draw_coin_path(axes[0, 0], result, _colour(1))
+            end_a, end_b = result.params.theta
+            axes[0, 0].set_title(
+                f"start ({theta_a:.2f}, {theta_b:.2f}) → ({end_a:.2f}, {end_b:.2f})\n"
+                f"after {result.n_iter} iterations, log-likelihood {result.log_likelihood:.2f}",
+                fontsize=9,
+            )
+            row.append(fig)
+        frames.append(row)
+    return frames
+
+
+def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -> Figure:
+    """The log-likelihood after each iteration of one or more EM runs."""
+    results = list(results)
+    for index, result in enumerate(results):
+        if not isinstance(result, em.EMResult):
+            raise TypeError(f"results[{index}] must be an em.EMResult; got {type(result).__name__}")
+    if len(names) != len(results):
+        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    fig, axes = new_figure(panel_size=(6.4, 3.6))
+    ax = axes[0, 0]
+    for index, (result, name) in enumerate(zip(results, names)):
+        ax.plot(np.arange(result.n_iter + 1), result.log_likelihoods, marker="o", markersize=3.5,
+                color=_colour(index), label=name)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("log-likelihood")
+    ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     return fig

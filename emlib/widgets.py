@@ -23,6 +23,7 @@ from collections.abc import Sequence
 
 try:
     import ipywidgets
+    import PIL.Image  # comes with matplotlib
     from matplotlib.figure import Figure
 except ImportError as error:  # the optional extra is missing
     raise ImportError(
@@ -31,8 +32,10 @@ except ImportError as error:  # the optional extra is missing
 
 
 from . import kmeans, plots
+from ._validation import check_int
 
-__all__ = ["figure_png", "frame_slider", "kmeans_slider", "FRAMES_CLASS"]
+__all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
+           "FRAMES_CLASS"]
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -43,13 +46,69 @@ _STYLE = (
 )
 
 
-def figure_png(fig: Figure, *, dpi: int = 110) -> bytes:
-    """Render a matplotlib figure to PNG bytes."""
+def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> bytes:
+    """Render a matplotlib figure to PNG bytes.
+
+    With ``colors``, the picture is reduced to a palette of that many colours
+    (2 to 256): figures made of flat areas, such as contour plots, then take
+    a third of the space or less, which matters when a slider carries many
+    frames.
+    """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
+    if colors is None:
+        return buffer.getvalue()
+    colors = check_int(colors, "colors", minimum=2, maximum=256)
+    picture = PIL.Image.open(buffer).convert("RGB").quantize(
+        colors=colors, method=PIL.Image.Quantize.MEDIANCUT, dither=PIL.Image.Dither.NONE)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png", optimize=True)
     return buffer.getvalue()
+
+
+def _labels(labels: Sequence[str], n_frames: int, name: str, what: str) -> list[str]:
+    if isinstance(labels, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of strings, one per {what}; got a single string")
+    labels = [str(label) for label in labels]
+    if len(labels) != n_frames:
+        raise ValueError(f"{name} must have one entry per {what} ({n_frames}); got {len(labels)}")
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"{name} must be distinct: the slider tells frames apart by label")
+    return labels
+
+
+def _index(value: object, n_frames: int, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer frame index; got {value!r}")
+    if not 0 <= value < n_frames:
+        raise ValueError(f"{name} must be a frame index in 0 .. {n_frames - 1}; got {value!r}")
+    return int(value)
+
+
+def _image(frame: bytes | Figure, name: str) -> ipywidgets.Image:
+    if isinstance(frame, Figure):
+        frame = figure_png(frame)
+    if not isinstance(frame, bytes):
+        raise TypeError(f"{name} must be PNG bytes or a Figure; got {type(frame).__name__}")
+    return ipywidgets.Image(value=frame, format="png",
+                            layout=ipywidgets.Layout(max_width="100%", height="auto"))
+
+
+def _frames(children: list, labels: list[str], value: int) -> ipywidgets.Tab:
+    """A tab per frame, its tab bar hidden: only the selected child shows."""
+    tab = ipywidgets.Tab(children=children, titles=labels, selected_index=value)
+    tab.add_class(FRAMES_CLASS)
+    return tab
+
+
+def _slider(labels: list[str], value: int, description: str) -> ipywidgets.SelectionSlider:
+    return ipywidgets.SelectionSlider(
+        options=labels, index=value, description=description, continuous_update=True,
+        layout=ipywidgets.Layout(width="min(100%, 560px)"),
+        style={"description_width": "initial"},
+    )
 
 
 def frame_slider(
@@ -83,38 +142,80 @@ def frame_slider(
         If there are no frames, or ``labels`` does not give one distinct label
         per frame, or ``value`` is not a frame index.
     """
-    if isinstance(labels, (str, bytes)):
-        raise TypeError("labels must be a sequence of strings, one per frame; got a single string")
     frames = list(frames)
-    labels = [str(label) for label in labels]
     if not frames:
         raise ValueError("frames must not be empty")
-    if len(labels) != len(frames):
-        raise ValueError(f"labels must have one entry per frame ({len(frames)}); got {len(labels)}")
-    if len(set(labels)) != len(labels):
-        raise ValueError("labels must be distinct: the slider tells frames apart by label")
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"value must be an integer frame index; got {value!r}")
-    if not 0 <= value < len(frames):
-        raise ValueError(f"value must be a frame index in 0 .. {len(frames) - 1}; got {value!r}")
-    value = int(value)
-    images = []
-    for index, frame in enumerate(frames):
-        if isinstance(frame, Figure):
-            frame = figure_png(frame)
-        if not isinstance(frame, bytes):
-            raise TypeError(f"frames[{index}] must be PNG bytes or a Figure; got {type(frame).__name__}")
-        images.append(ipywidgets.Image(value=frame, format="png",
-                                       layout=ipywidgets.Layout(max_width="100%", height="auto")))
-    tab = ipywidgets.Tab(children=images, titles=labels, selected_index=value)
-    tab.add_class(FRAMES_CLASS)
-    slider = ipywidgets.SelectionSlider(
-        options=labels, index=value, description=description, continuous_update=True,
-        layout=ipywidgets.Layout(width="min(100%, 560px)"),
-        style={"description_width": "initial"},
-    )
+    labels = _labels(labels, len(frames), "labels", "frame")
+    value = _index(value, len(frames), "value")
+    images = [_image(frame, f"frames[{i}]") for i, frame in enumerate(frames)]
+    tab = _frames(images, labels, value)
+    slider = _slider(labels, value, description)
     ipywidgets.jslink((slider, "index"), (tab, "selected_index"))
     return ipywidgets.VBox([ipywidgets.HTML(_STYLE), slider, tab])
+
+
+def frame_grid_slider(
+    frames: Sequence[Sequence[bytes | Figure]],
+    row_labels: Sequence[str],
+    column_labels: Sequence[str],
+    *,
+    descriptions: tuple[str, str] = ("row", "column"),
+    value: tuple[int, int] = (0, 0),
+) -> ipywidgets.VBox:
+    """Two sliders over a grid of pre-rendered frames, in Jupyter and in static HTML.
+
+    The first slider picks the row of ``frames``, the second the column.  In
+    the widget, an outer tab holds one inner tab per row; the first slider
+    is linked to the outer tab and the second to every inner one, with
+    browser-side links as in :func:`frame_slider`.
+
+    Parameters
+    ----------
+    frames : sequence of sequences of PNG bytes or matplotlib figures
+        ``frames[i][j]`` is shown for row ``i`` and column ``j``; every row
+        has the same length.
+    row_labels, column_labels : sequence of str
+        Distinct labels for the rows and for the columns.
+    descriptions : (str, str)
+        The captions of the two sliders.
+    value : (int, int)
+        The row and column shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The two sliders above the frames.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`frame_slider`, for the rows, the columns and ``value``; also
+        if the rows differ in length.
+    """
+    rows = [list(row) for row in frames]
+    if not rows or not rows[0]:
+        raise ValueError("frames must not be empty")
+    n_columns = len(rows[0])
+    for i, row in enumerate(rows):
+        if len(row) != n_columns:
+            raise ValueError(f"every row of frames must have {n_columns} frames, like the first; "
+                             f"row {i} has {len(row)}")
+    row_labels = _labels(row_labels, len(rows), "row_labels", "row")
+    column_labels = _labels(column_labels, n_columns, "column_labels", "column")
+    if len(value) != 2:
+        raise ValueError(f"value must be a (row, column) pair; got {value!r}")
+    row_value = _index(value[0], len(rows), "value[0]")
+    column_value = _index(value[1], n_columns, "value[1]")
+    row_slider = _slider(row_labels, row_value, descriptions[0])
+    column_slider = _slider(column_labels, column_value, descriptions[1])
+    inner = []
+    for i, row in enumerate(rows):
+        images = [_image(frame, f"frames[{i}][{j}]") for j, frame in enumerate(row)]
+        inner.append(_frames(images, column_labels, column_value))
+        ipywidgets.jslink((column_slider, "index"), (inner[-1], "selected_index"))
+    outer = _frames(inner, row_labels, row_value)
+    ipywidgets.jslink((row_slider, "index"), (outer, "selected_index"))
+    return ipywidgets.VBox([ipywidgets.HTML(_STYLE), row_slider, column_slider, outer])
 
 
 def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
@@ -122,3 +223,20 @@ def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
     frames = plots.kmeans_frames(X, result)
     return frame_slider([fig for _, fig in frames], [label for label, _ in frames],
                         description="iteration")
+
+
+def coin_start_slider(
+    heads: object, tosses: object, starts_a: Sequence[float], starts_b: Sequence[float],
+    *, value: tuple[int, int] = (0, 0),
+) -> ipywidgets.VBox:
+    """Two static sliders for the start of EM on two coins (see :func:`plots.coin_start_frames`).
+
+    The frames are reduced to 64 colours, so a grid of 81 starts weighs about
+    a megabyte.
+    """
+    frames = plots.coin_start_frames(heads, tosses, starts_a, starts_b)
+    pngs = [[figure_png(fig, dpi=100, colors=64) for fig in row] for row in frames]
+    return frame_grid_slider(
+        pngs, [f"{theta:.2f}" for theta in starts_a], [f"{theta:.2f}" for theta in starts_b],
+        descriptions=("start θ_A", "start θ_B"), value=value,
+    )

@@ -170,33 +170,51 @@ def _frame_sliders(page):
     return page.locator("css=.widget-vbox:has(> .emlib-frames)")
 
 
+def _visible_src(box):
+    shown = box.locator(".emlib-frames img:visible")
+    assert shown.count() == 1, "exactly one frame must be visible"
+    return shown.first.get_attribute("src")
+
+
+def _check_handle_moves_the_figure(page, box, handle, readout):
+    before = _visible_src(box)
+    readout_before = readout.inner_text()
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([el, src]) => { const img = [...el.querySelectorAll('.emlib-frames img')]"
+        ".find(i => i.offsetParent !== null); return img && img.getAttribute('src') !== src; }",
+        arg=[box.element_handle(), before], timeout=5000,
+    )
+    assert _visible_src(box) != before
+    assert readout.inner_text() != readout_before
+    page.keyboard.press("End")
+    page.wait_for_timeout(200)
+    assert _visible_src(box) != before
+
+
 @pytest.mark.parametrize("page_path", _chapter_pages())
 def test_every_static_slider_changes_the_figure(visit, page_path):
+    """Every slider of every frame widget, including each of a two-slider grid."""
     page = visit(page_path)
-    sliders = _frame_sliders(page.page)
-    for index in range(sliders.count()):
-        box = sliders.nth(index)
+    boxes = _frame_sliders(page.page)
+    for index in range(boxes.count()):
+        box = boxes.nth(index)
         box.scroll_into_view_if_needed()
-        shown = box.locator(".emlib-frames img:visible")
-        assert shown.count() == 1, "exactly one frame must be visible"
-        before = shown.first.get_attribute("src")
-        readout_before = box.locator(".widget-readout").inner_text()
-        box.locator(".noUi-handle").first.focus()
-        page.page.keyboard.press("ArrowRight")
-        page.page.wait_for_function(
-            "([el, src]) => { const img = [...el.querySelectorAll('.emlib-frames img')]"
-            ".find(i => i.offsetParent !== null); return img && img.getAttribute('src') !== src; }",
-            arg=[box.element_handle(), before], timeout=5000,
-        )
-        after = box.locator(".emlib-frames img:visible")
-        assert after.count() == 1 and after.first.get_attribute("src") != before
-        assert box.locator(".widget-readout").inner_text() != readout_before
-        page.page.keyboard.press("End")
-        page.page.wait_for_timeout(200)
-        assert box.locator(".emlib-frames img:visible").first.get_attribute("src") != before
+        handles, readouts = box.locator(".noUi-handle"), box.locator(".widget-readout")
+        assert handles.count() >= 1 and handles.count() == readouts.count()
+        for slider in range(handles.count()):
+            _check_handle_moves_the_figure(page.page, box, handles.nth(slider), readouts.nth(slider))
     assert page.errors == [], f"JavaScript errors while sliding: {page.errors}"
 
 
 def test_the_kmeans_chapter_has_a_static_slider(visit):
     page = visit("book/kmeans.html")
     assert _frame_sliders(page.page).count() >= 1
+
+
+def test_the_coins_chapter_has_a_two_slider_grid(visit):
+    page = visit("book/coins.html")
+    grids = [i for i in range(_frame_sliders(page.page).count())
+             if _frame_sliders(page.page).nth(i).locator(".noUi-handle").count() == 2]
+    assert grids, "no widget with two sliders on the coins page"

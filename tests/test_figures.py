@@ -7,7 +7,7 @@ from ipywidgets.widgets.widget_link import Link
 import pytest
 from matplotlib.figure import Figure
 
-from emlib import datasets, kmeans, plots, widgets
+from emlib import coins, datasets, kmeans, plots, widgets
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -223,3 +223,133 @@ class TestFrameSlider:
         box = widgets.kmeans_slider(X, run)
         assert len(box.children[2].children) == 2 * run.n_iter + 1
         assert box.children[1].description == "iteration"
+
+
+@pytest.fixture(scope="module")
+def coin_runs():
+    data = datasets.two_coins()
+    runs = [coins.fit(data.heads, data.tosses, start) for start in ([0.6, 0.5], [0.5, 0.6])]
+    return data, runs
+
+
+class TestCoinFigures:
+    def test_landscape_draws_each_path_from_its_history(self, coin_runs):
+        data, runs = coin_runs
+        fig = plots.coin_landscape(data.heads, data.tosses, runs, names=["a", "b"])
+        assert isinstance(fig, plots.NotebookFigure)
+        ax = fig.axes[0]
+        paths = [line for line in ax.get_lines() if line.get_label() in ("a", "b")]
+        assert len(paths) == 2
+        for line, run in zip(paths, runs):
+            expected = np.array([step.params.theta for step in run.history])
+            assert np.array_equal(np.column_stack(line.get_data()), expected)
+        assert ax.get_xlim() == (0, 1) and ax.get_ylim() == (0, 1)
+        assert "maximum (-31.57)" in fig.axes[1].get_ylabel()   # the colour bar
+
+    def test_landscape_surface_is_the_log_likelihood(self, coin_runs):
+        data, _ = coin_runs
+        surface = plots._coin_surface(data.heads, data.tosses, None, resolution=11)
+        theta_a, theta_b = surface.grid[3], surface.grid[7]   # [row b, column a]
+        direct = coins.log_likelihood(data.heads, data.tosses, [theta_a, theta_b])
+        assert np.isclose(surface.below_top[7, 3] + surface.top, direct, rtol=1e-13)
+        assert surface.below_top.max() == 0.0
+
+    def test_start_frames_form_a_grid_titled_by_start_and_end(self, coin_runs):
+        data, _ = coin_runs
+        frames = plots.coin_start_frames(data.heads, data.tosses, [0.6, 0.3], [0.5, 0.3, 0.9])
+        assert [len(row) for row in frames] == [3, 3]
+        assert frames[0][0].axes[0].get_title().startswith("start (0.60, 0.50) → (0.80, 0.52)")
+        assert frames[1][1].axes[0].get_title().startswith("start (0.30, 0.30) → (0.66, 0.66)")
+
+    def test_log_likelihood_trace_plots_every_iteration(self, coin_runs):
+        _, runs = coin_runs
+        fig = plots.log_likelihood_trace(runs, ["a", "b"])
+        for line, run in zip(fig.axes[0].get_lines(), runs):
+            assert np.array_equal(line.get_ydata(), run.log_likelihoods)
+            assert np.array_equal(line.get_xdata(), np.arange(run.n_iter + 1))
+
+    def test_bad_results(self, coin_runs):
+        data, runs = coin_runs
+        three = coins.fit(data.heads, data.tosses, [0.2, 0.5, 0.8], max_iter=2)
+        with pytest.raises(TypeError, match="results\\[0\\] must be the result of coins.fit; got KMeansResult"):
+            plots.coin_landscape(data.heads, data.tosses, [kmeans.fit([[0.0], [1.0]], 1)])
+        with pytest.raises(ValueError, match="results\\[0\\] must be a fit of two coins to be drawn in the plane; it has 3"):
+            plots.coin_landscape(data.heads, data.tosses, [three])
+        with pytest.raises(ValueError, match="names must have one entry per result \\(2\\); got 1"):
+            plots.coin_landscape(data.heads, data.tosses, runs, names=["a"])
+        with pytest.raises(TypeError, match="results\\[1\\] must be an em.EMResult; got str"):
+            plots.log_likelihood_trace([runs[0], "run"], ["a", "b"])
+        with pytest.raises(ValueError, match="heads must not exceed tosses"):
+            plots.coin_start_frames([11], 10, [0.5], [0.6])
+
+
+class TestFrameGridSlider:
+    def pngs(self, n_rows, n_columns):
+        return [[widgets.figure_png(TestFrameSlider().frames(1)[0]) + bytes([i, j])
+                 for j in range(n_columns)] for i in range(n_rows)]
+
+    def test_rows_follow_the_first_slider_and_columns_the_second(self):
+        box = widgets.frame_grid_slider(self.pngs(2, 3), ["r0", "r1"], ["c0", "c1", "c2"],
+                                        descriptions=("θ_A", "θ_B"), value=(1, 2))
+        style, row_slider, column_slider, outer = box.children
+        assert "display: none" in style.value
+        assert (row_slider.description, column_slider.description) == ("θ_A", "θ_B")
+        assert (row_slider.index, column_slider.index, outer.selected_index) == (1, 2, 1)
+        assert widgets.FRAMES_CLASS in outer._dom_classes
+        assert all(widgets.FRAMES_CLASS in inner._dom_classes and inner.selected_index == 2
+                   for inner in outer.children)
+        assert bytes(outer.children[1].children[0].value)[-2:] == bytes([1, 0])
+        links = [w for w in _instances.values() if isinstance(w, Link)]
+        row_links = [link for link in links if link.source == (row_slider, "index")]
+        column_links = [link for link in links if link.source == (column_slider, "index")]
+        assert [link.target for link in row_links] == [(outer, "selected_index")]
+        assert sorted(id(link.target[0]) for link in column_links) == sorted(map(id, outer.children))
+
+    @pytest.mark.parametrize(
+        "shape, rows, columns, kwargs, error, message",
+        [
+            ((0, 0), [], [], {}, ValueError, "frames must not be empty"),
+            ((2, 2), ["a"], ["x", "y"], {}, ValueError, "row_labels must have one entry per row \\(2\\); got 1"),
+            ((1, 2), ["a"], ["x", "x"], {}, ValueError, "column_labels must be distinct"),
+            ((1, 2), ["a"], "xy", {}, TypeError, "column_labels must be a sequence of strings, one per column"),
+            ((1, 2), ["a"], ["x", "y"], {"value": (0, 2)}, ValueError,
+             "value\\[1\\] must be a frame index in 0 .. 1; got 2"),
+            ((1, 2), ["a"], ["x", "y"], {"value": (0,)}, ValueError, "value must be a \\(row, column\\) pair"),
+        ],
+    )
+    def test_bad_grids(self, shape, rows, columns, kwargs, error, message):
+        with pytest.raises(error, match=message):
+            widgets.frame_grid_slider(self.pngs(*shape), rows, columns, **kwargs)
+
+    def test_ragged_rows(self):
+        frames = self.pngs(2, 2)
+        frames[1].pop()
+        with pytest.raises(ValueError, match="every row of frames must have 2 frames, like the first; row 1 has 1"):
+            widgets.frame_grid_slider(frames, ["a", "b"], ["x", "y"])
+
+    def test_coin_start_slider_has_a_small_frame_per_start(self, coin_runs):
+        data, _ = coin_runs
+        box = widgets.coin_start_slider(data.heads, data.tosses, [0.6, 0.3], [0.5, 0.9], value=(0, 1))
+        _, row_slider, column_slider, outer = box.children
+        assert row_slider.options == ("0.60", "0.30") and column_slider.options == ("0.50", "0.90")
+        images = [bytes(image.value) for inner in outer.children for image in inner.children]
+        assert len(images) == 4 and len(set(images)) == 4
+        assert all(image.startswith(PNG_SIGNATURE) and image[25] == 3 for image in images)  # palette PNGs
+
+
+class TestFigurePng:
+    def test_palette_reduction_is_smaller_and_still_a_png(self, coin_runs):
+        data, runs = coin_runs
+        fig = plots.coin_landscape(data.heads, data.tosses, runs)
+        full, reduced = widgets.figure_png(fig), widgets.figure_png(fig, colors=64)
+        assert reduced.startswith(PNG_SIGNATURE) and reduced[25] == 3   # colour type 3: palette
+        assert full[25] in (2, 6) and len(reduced) < len(full) / 2
+
+    @pytest.mark.parametrize("colors, error, message", [
+        (1, ValueError, "colors must be at least 2; got 1"),
+        (300, ValueError, "colors must be at most 256; got 300"),
+        (64.0, TypeError, "colors must be an integer; got 64.0"),
+    ])
+    def test_bad_colors(self, colors, error, message):
+        with pytest.raises(error, match=message):
+            widgets.figure_png(TestFrameSlider().frames(1)[0], colors=colors)

@@ -1,0 +1,567 @@
+"""A mixture of coins: which coin made each row of tosses?
+
+Each row ``i`` of the data is ``tosses[i]`` tosses of one coin, of which
+``heads[i]`` came up heads; coin ``j`` shows heads with probability
+``theta[j]`` and is picked for a row with probability ``weights[j]`` (equal
+weights unless you say otherwise).  Which coin made each row is hidden.  EM
+estimates ``theta`` anyway:
+
+* the **E-step** (:func:`e_step`) gives each row's *responsibilities*, the
+  probability that each coin made it, by Bayes' rule;
+* the **M-step** (:func:`m_step`) sets each coin's ``theta`` to its share of
+  the heads over its share of the tosses (:func:`expected_counts`).
+
+:func:`fit` alternates them with :func:`emlib.em.run` and records the
+log-likelihood (:func:`log_likelihood`), which never falls.
+
+Binomial coefficients
+---------------------
+The probability of one particular sequence with ``h`` heads in ``n`` tosses
+is ``theta**h * (1 - theta)**(n - h)``; the probability of *some* sequence
+with that many heads is ``comb(n, h)`` times as large.  The factor is the
+same for every coin, so it cancels in the responsibilities and does not move
+the maximum.  It only adds the constant ``sum(log(comb(n, h)))`` to the
+log-likelihood; ask for it with ``binomial_coefficient=True``.
+
+Numerics
+--------
+Everything is computed with logarithms: ``0.6**500_000`` underflows to 0 in
+float64, but its logarithm is an ordinary number, and responsibilities come
+from differences of logarithms (log-sum-exp).  Rows of millions of tosses
+therefore get exact responsibilities instead of ``0 / 0``.  Inside
+:func:`fit` the M-step also works from log-responsibilities, so a coin whose
+responsibilities are all far below the smallest float still gets its
+weighted share of the rows.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from . import em
+from ._math import log_normalize, logsumexp
+from ._validation import check_array
+
+__all__ = [
+    "Params",
+    "Counts",
+    "row_log_likelihoods",
+    "e_step",
+    "expected_counts",
+    "m_step",
+    "log_likelihood",
+    "fit",
+]
+
+
+class Params(NamedTuple):
+    """The parameters of a mixture of ``k`` coins.
+
+    Attributes
+    ----------
+    theta : ndarray of shape (k,)
+        Each coin's probability of heads.
+    weights : ndarray of shape (k,)
+        The probability that a row was made with each coin; they sum to 1.
+    """
+
+    theta: np.ndarray
+    weights: np.ndarray
+
+
+class Counts(NamedTuple):
+    """Expected numbers of heads and tails, per row and coin.
+
+    Attributes
+    ----------
+    heads : ndarray of shape (n_rows, k)
+        ``resp[i, j] * heads[i]``: the heads of row ``i`` credited to coin ``j``.
+    tails : ndarray of shape (n_rows, k)
+        ``resp[i, j] * (tosses[i] - heads[i])``: the same for tails.
+    """
+
+    heads: np.ndarray
+    tails: np.ndarray
+
+
+# --------------------------------------------------------------------------
+# Input checks
+# --------------------------------------------------------------------------
+
+
+def _check_counts(heads: object, tosses: object) -> tuple[np.ndarray, np.ndarray]:
+    """``heads`` and ``tosses`` as float64 arrays of whole numbers, ``0 <= heads <= tosses``.
+
+    ``tosses`` may be one number shared by every row.
+    """
+    heads = _check_whole(heads, "heads")
+    shared = isinstance(tosses, numbers.Real) or (isinstance(tosses, np.ndarray) and tosses.ndim == 0)
+    tosses = _check_whole([tosses] if shared else tosses, "tosses")
+    if shared:
+        tosses = np.full(heads.shape, tosses[0])
+    if tosses.shape != heads.shape:
+        raise ValueError(
+            f"heads and tosses must have the same length (one entry per row); "
+            f"got {len(heads)} and {len(tosses)}"
+        )
+    if np.any(heads < 0):
+        row = int(np.argmax(heads < 0))
+        raise ValueError(f"heads must not be negative; row {row} has {heads[row]:g}")
+    if np.any(tosses < 1):
+        row = int(np.argmax(tosses < 1))
+        raise ValueError(f"tosses must be at least 1 in every row; row {row} has {tosses[row]:g}")
+    if np.any(heads > tosses):
+        row = int(np.argmax(heads > tosses))
+        raise ValueError(
+            f"heads must not exceed tosses; row {row} has {heads[row]:g} heads "
+            f"in {tosses[row]:g} tosses"
+        )
+    return heads, tosses
+
+
+def _check_whole(values: object, name: str) -> np.ndarray:
+    try:
+        is_bool = np.asarray(values).dtype == bool
+    except ValueError:  # a ragged list: check_array says so below
+        is_bool = False
+    if is_bool:
+        raise TypeError(f"{name} must hold counts (whole numbers); got booleans")
+    values = check_array(values, name, ndim=1, shape_hint="of shape (n_rows,)")
+    fractional = values != np.round(values)
+    if np.any(fractional):
+        index = int(np.argmax(fractional))
+        raise ValueError(f"{name} must hold whole numbers (counts); entry {index} is {values[index]:g}")
+    return values
+
+
+def _check_probabilities(
+    theta: object, name: str = "theta", *, stacked: bool = False, start: bool = False
+) -> np.ndarray:
+    """Probabilities of heads, shape ``(k,)``, or ``(..., k)`` if ``stacked``.
+
+    Any probability from 0 to 1 can be evaluated; a *start* must lie strictly
+    between, because EM never moves a coin off 0 or 1 (a coin that cannot
+    show tails is only ever credited with rows of heads).
+    """
+    ndim = max(np.ndim(theta), 1) if stacked else 1
+    theta = check_array(theta, name, ndim=ndim, shape_hint="of shape (k,), one per coin",
+                        reshape_advice=False)
+    outside = (theta <= 0) | (theta >= 1) if start else (theta < 0) | (theta > 1)
+    if np.any(outside):
+        value = float(theta.reshape(-1)[np.argmax(outside.reshape(-1))])
+        if start:
+            raise ValueError(
+                f"{name} must lie strictly between 0 and 1: EM never moves a coin that starts "
+                f"at 0 or 1; got {value!r}"
+            )
+        raise ValueError(f"{name} must lie between 0 and 1 (a probability of heads); got {value!r}")
+    return theta
+
+
+def _check_weights(weights: object, k: int, name: str = "weights", *, start: bool = False) -> np.ndarray:
+    """The mixing weights: ``k`` numbers that sum to 1; ``None`` gives equal weights.
+
+    A weight of 0 can be evaluated (a coin never picked); a *start* needs
+    positive weights, because a coin that starts with weight 0 keeps it.
+    """
+    if weights is None:
+        return np.full(k, 1.0 / k)
+    weights = check_array(weights, name, ndim=1, shape_hint="of shape (k,), one per coin")
+    if weights.shape != (k,):
+        raise ValueError(f"{name} must have one entry per coin (k = {k}); got {len(weights)}")
+    if np.any(weights <= 0) if start else np.any(weights < 0):
+        rule = "positive: a coin that starts with weight 0 keeps it" if start else "non-negative"
+        raise ValueError(f"{name} must be {rule}; got {weights.tolist()}")
+    if not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-9):
+        raise ValueError(f"{name} must sum to 1; got sum {float(weights.sum())!r}")
+    return weights
+
+
+def _check_resp(resp: object, n_rows: int) -> np.ndarray:
+    resp = check_array(resp, "resp", ndim=2, shape_hint="of shape (n_rows, k)", reshape_advice=False)
+    if resp.shape[0] != n_rows:
+        raise ValueError(f"resp must have one row per row of heads ({n_rows}); got shape {resp.shape}")
+    if np.any(resp < 0) or np.any(resp > 1):
+        raise ValueError("resp must hold probabilities between 0 and 1")
+    sums = resp.sum(axis=1)
+    if not np.allclose(sums, 1.0, rtol=0, atol=1e-8):
+        row = int(np.argmax(np.abs(sums - 1.0)))
+        raise ValueError(f"each row of resp must sum to 1; row {row} sums to {float(sums[row])!r}")
+    return resp
+
+
+# --------------------------------------------------------------------------
+# The steps, in log space
+# --------------------------------------------------------------------------
+
+# log(n!) for n < 256 from a table; above, Stirling's series (error below 1e-16 relative)
+_LOG_FACTORIALS = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1.0, 256.0)))])
+
+
+def _log_factorial(n: np.ndarray) -> np.ndarray:
+    small = n < len(_LOG_FACTORIALS)
+    x = np.where(small, float(len(_LOG_FACTORIALS)), n)  # the series only where it is accurate
+    series = (x + 0.5) * np.log(x) - x + 0.5 * np.log(2 * np.pi) + 1 / (12 * x) - 1 / (360 * x**3)
+    table = _LOG_FACTORIALS[np.where(small, n, 0).astype(np.intp)]
+    return np.where(small, table, series)
+
+
+def _log_binomial(heads: np.ndarray, tosses: np.ndarray) -> np.ndarray:
+    """``log(comb(tosses, heads))`` for each row."""
+    return _log_factorial(tosses) - _log_factorial(heads) - _log_factorial(tosses - heads)
+
+
+def _times_log(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """``counts[i] * log(probabilities[..., j])`` with ``0 * log(0) = 0``, shape ``(..., n_rows, k)``."""
+    with np.errstate(divide="ignore"):
+        logs = np.log(probabilities)[..., None, :]
+    product = counts[:, None] * np.where(np.isfinite(logs), logs, 0.0)
+    return np.where(np.isfinite(logs) | (counts[:, None] == 0), product, -np.inf)
+
+
+def _row_log_likelihoods(heads, tosses, theta, binomial_coefficient=False) -> np.ndarray:
+    """``log P(row i | coin j)``, shape ``(..., n_rows, k)`` for ``theta`` of shape ``(..., k)``."""
+    log_prob = _times_log(heads, theta) + _times_log(tosses - heads, 1.0 - theta)
+    if binomial_coefficient:
+        log_prob = log_prob + _log_binomial(heads, tosses)[:, None]
+    return log_prob
+
+
+def _log_resp(heads, tosses, params: Params) -> tuple[np.ndarray, float]:
+    """Log-responsibilities ``(n_rows, k)`` and the log-likelihood of ``params``."""
+    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
+        log_joint = _row_log_likelihoods(heads, tosses, params.theta) + np.log(params.weights)
+    impossible = ~np.isfinite(log_joint.max(axis=1))
+    if np.any(impossible):
+        row = int(np.argmax(impossible))
+        raise ValueError(
+            f"row {row} ({heads[row]:g} heads in {tosses[row]:g} tosses) has probability 0 under "
+            f"every coin (theta = {params.theta.tolist()}, weights = {params.weights.tolist()})"
+        )
+    log_resp, log_rows = log_normalize(log_joint)
+    return log_resp, float(log_rows.sum())
+
+
+def _m_step_log(heads, tosses, log_resp: np.ndarray, theta_before: np.ndarray) -> np.ndarray:
+    """The M-step from log-responsibilities.
+
+    Each coin's responsibilities are divided by its largest before leaving log
+    space, which does not change the ratio but keeps it clear of underflow.
+    A coin whose responsibilities are all exactly 0 explains no row; it keeps
+    its previous ``theta``.
+    """
+    top = log_resp.max(axis=0)
+    used = np.isfinite(top)
+    relative = np.exp(log_resp - np.where(used, top, 0.0))
+    heads_share, tosses_share = heads @ relative, tosses @ relative
+    return np.divide(heads_share, tosses_share, out=theta_before.copy(), where=used)
+
+
+def _frozen(params: Params) -> Params:
+    for array in params:
+        array.flags.writeable = False
+    return params
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def row_log_likelihoods(
+    heads: object, tosses: object, theta: object, *, binomial_coefficient: bool = False
+) -> np.ndarray:
+    """The log-probability of each row under each coin, ``log P(row i | coin j)``.
+
+    Parameters
+    ----------
+    heads : array-like of shape (n_rows,)
+        The number of heads in each row, whole numbers.
+    tosses : array-like of shape (n_rows,), or one number for every row
+        The number of tosses in each row, at least 1 and at least ``heads``.
+    theta : array-like of shape (k,)
+        Each coin's probability of heads, from 0 to 1.
+    binomial_coefficient : bool
+        ``False`` (the default): the probability of the row's particular
+        sequence of heads and tails, ``theta**h * (1 - theta)**(n - h)``.
+        ``True``: the probability of its number of heads, ``comb(n, h)``
+        times larger.
+
+    Returns
+    -------
+    ndarray of shape (n_rows, k)
+        Natural logarithms; ``-inf`` where a coin cannot make the row (for
+        example heads from a coin with ``theta = 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> np.exp(row_log_likelihoods([5], 10, [0.6, 0.5])).round(6)
+    array([[0.000796, 0.000977]])
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    theta = _check_probabilities(theta)
+    return _row_log_likelihoods(heads, tosses, theta, bool(binomial_coefficient))
+
+
+def e_step(heads: object, tosses: object, theta: object, weights: object = None) -> np.ndarray:
+    """The E-step: the probability that each coin made each row.
+
+    By Bayes' rule, ``resp[i, j]`` is proportional to
+    ``weights[j] * theta[j]**h * (1 - theta[j])**(n - h)``, normalised over the
+    coins; it is computed from logarithms, so long rows are exact too.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    theta : array-like of shape (k,)
+        Each coin's probability of heads, from 0 to 1.
+    weights : array-like of shape (k,), optional
+        The probability of each coin before seeing a row; non-negative,
+        summing to 1.  Equal by default.
+
+    Returns
+    -------
+    resp : ndarray of shape (n_rows, k)
+        The responsibilities; each row sums to 1 (to about 1e-16).
+
+    Raises
+    ------
+    ValueError
+        Besides bad counts or parameters: if some row is impossible under
+        every coin (say, heads and tails with ``theta = (0, 1)``), so that
+        its responsibilities are 0 / 0.
+
+    Examples
+    --------
+    The first E-step of the two-coin example, from theta = (0.6, 0.5):
+
+    >>> e_step([5, 9], 10, [0.6, 0.5]).round(2)
+    array([[0.45, 0.55],
+           [0.8 , 0.2 ]])
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    theta = _check_probabilities(theta)
+    params = Params(theta, _check_weights(weights, len(theta)))
+    log_resp, _ = _log_resp(heads, tosses, params)
+    return np.exp(log_resp)
+
+
+def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
+    """Each row's heads and tails shared out among the coins by ``resp``.
+
+    Summed over rows these are the expected numbers of heads and tails of
+    each coin, the "filled-in data" the M-step treats as if observed.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    resp : array-like of shape (n_rows, k)
+        Responsibilities, as from :func:`e_step`; each row sums to 1.
+
+    Returns
+    -------
+    Counts
+        ``heads`` and ``tails``, each of shape ``(n_rows, k)``.
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    resp = _check_resp(resp, len(heads))
+    return Counts(resp * heads[:, None], resp * (tosses - heads)[:, None])
+
+
+def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
+    """The M-step: each coin's expected heads over its expected tosses.
+
+    ``theta[j] = sum_i resp[i, j] * heads[i] / sum_i resp[i, j] * tosses[i]``,
+    the maximum-likelihood estimate if row ``i`` were ``resp[i, j]`` of a row
+    made with coin ``j``.  With responsibilities of 0 and 1 (the coins
+    known) it is the complete-data estimate.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    resp : array-like of shape (n_rows, k)
+        Responsibilities between 0 and 1, each row summing to 1, and no coin
+        with a column of zeros (its ``theta`` would be 0 / 0).
+
+    Returns
+    -------
+    theta : ndarray of shape (k,)
+        The new probabilities of heads, between 0 and 1.
+
+    Examples
+    --------
+    With the coins known (rows 2, 3, 5 by coin A, rows 1, 4 by coin B):
+
+    >>> heads = [5, 9, 8, 4, 7]
+    >>> known = [[0, 1], [1, 0], [1, 0], [0, 1], [1, 0]]
+    >>> m_step(heads, 10, known)
+    array([0.8 , 0.45])
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    resp = _check_resp(resp, len(heads))
+    empty = ~np.any(resp > 0, axis=0)
+    if np.any(empty):
+        raise ValueError(
+            f"resp gives coin {int(np.argmax(empty))} no row at all (its column is all 0), "
+            "so its theta is undefined"
+        )
+    with np.errstate(divide="ignore"):
+        log_resp = np.log(resp)
+    return _m_step_log(heads, tosses, log_resp, np.zeros(resp.shape[1]))
+
+
+def log_likelihood(
+    heads: object,
+    tosses: object,
+    theta: object,
+    weights: object = None,
+    *,
+    binomial_coefficient: bool = False,
+) -> float | np.ndarray:
+    """The log-likelihood of the rows under a mixture of coins (natural log, summed over rows).
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    theta : array-like of shape (k,) or (..., k)
+        Each coin's probability of heads, from 0 to 1.  Give a
+        stack of parameter vectors (shape ``(..., k)``) to evaluate many at
+        once, for example a grid for a contour plot.
+    weights : array-like of shape (k,), optional
+        The mixing weights, non-negative and summing to 1; equal by default.
+    binomial_coefficient : bool
+        Add ``sum(log(comb(tosses, heads)))``, the log-likelihood of the
+        counts rather than of the sequences; a constant that does not depend
+        on ``theta``.
+
+    Returns
+    -------
+    float, or ndarray of shape ``theta.shape[:-1]``
+        ``-inf`` if some row is impossible under every coin.
+
+    Examples
+    --------
+    >>> round(log_likelihood([5, 9, 8, 4, 7], 10, [0.6, 0.5]), 4)
+    -33.0939
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    theta = _check_probabilities(theta, stacked=True)
+    weights = _check_weights(weights, theta.shape[-1])
+    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
+        log_weights = np.log(weights)
+    log_joint = _row_log_likelihoods(heads, tosses, theta, bool(binomial_coefficient)) + log_weights
+    total = logsumexp(log_joint, axis=-1).sum(axis=-1)
+    return float(total) if total.ndim == 0 else total
+
+
+def fit(
+    heads: object,
+    tosses: object,
+    theta0: object,
+    *,
+    weights0: object = None,
+    estimate_weights: bool = False,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    callback: Callable[[int, em.EMStep[Params]], None] | None = None,
+) -> em.EMResult[Params]:
+    """Estimate each coin's probability of heads by EM, the coins being hidden.
+
+    Parameters
+    ----------
+    heads : array-like of shape (n_rows,)
+        The number of heads in each row, whole numbers.
+    tosses : array-like of shape (n_rows,), or one number for every row
+        The number of tosses in each row, at least 1 and at least ``heads``.
+    theta0 : array-like of shape (k,)
+        The starting probabilities of heads, strictly between 0 and 1 (EM
+        never moves a coin that starts at 0 or 1); their number sets the
+        number of coins (two in the classic example).
+    weights0 : array-like of shape (k,), optional
+        The mixing weights: positive, summing to 1; equal by default.
+    estimate_weights : bool
+        ``False`` (default): keep ``weights0`` fixed, as in the classic
+        example.  ``True``: estimate them too, each the average of its coin's
+        responsibilities.
+    max_iter : int
+        The largest number of iterations.
+    tol : float
+        Stop once an iteration changes the log-likelihood (total over rows,
+        natural log) by less than ``tol``; see :func:`emlib.em.run`.
+    callback : callable, optional
+        Called as ``callback(t, step)`` after each iteration.
+
+    Returns
+    -------
+    em.EMResult
+        ``params`` is a :class:`Params` (``theta``, ``weights``); ``history``
+        holds the starting point and the parameters after each iteration
+        with their log-likelihoods, which never fall.
+
+    Raises
+    ------
+    TypeError
+        If the counts are not numbers (or are booleans), or ``max_iter`` is
+        not an integer.
+    ValueError
+        If counts are negative, not whole, of different lengths, or have
+        more heads than tosses; ``theta0`` is not a 1-d array of numbers
+        strictly between 0 and 1; ``weights0`` does not have one positive entry
+        per coin summing to 1; ``max_iter`` or ``tol`` is negative.
+
+    Notes
+    -----
+    *A start with equal thetas.*  If every entry of ``theta0`` is the same,
+    every coin explains every row equally well: the E-step returns the
+    weights themselves as responsibilities, and the M-step gives every coin
+    the pooled fraction of heads, ``sum(heads) / sum(tosses)``.  The next
+    iteration changes nothing, so ``fit`` returns all thetas equal to that
+    fraction with ``converged=True`` after two iterations (one if
+    ``theta0`` was already there).  That point is stationary, but it is
+    usually a saddle of the likelihood, not a maximum: start with unequal
+    thetas.
+
+    *The boundary.*  A result can reach 0 or 1 exactly: a coin credited
+    only with rows of heads ends at ``theta = 1``, its maximum-likelihood
+    estimate, and with ``estimate_weights=True`` a coin credited with no row
+    ends with weight 0.  :func:`e_step` and :func:`log_likelihood` accept
+    such values; only a start must lie inside.
+
+    *Labels.*  Which coin is called "A" is up to the start: the likelihood
+    does not change when the coins swap names, so a start with
+    ``theta0[0] < theta0[1]`` usually ends at the mirror image of a start with
+    ``theta0[0] > theta0[1]``.
+
+    Examples
+    --------
+    The two-coin example: ten iterations from (0.6, 0.5).
+
+    >>> result = fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=10, tol=0)
+    >>> result.params.theta.round(2), result.n_iter
+    (array([0.8 , 0.52]), 10)
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    theta0 = _check_probabilities(theta0, "theta0", start=True)
+    weights0 = _check_weights(weights0, len(theta0), "weights0", start=True)
+    start = _frozen(Params(theta0.copy(), weights0.copy()))
+    estimate_weights = bool(estimate_weights)
+    log_n_rows = np.log(len(heads))
+
+    def expectation(params: Params) -> tuple[np.ndarray, float]:
+        return _log_resp(heads, tosses, params)
+
+    def maximisation(log_resp: np.ndarray, params: Params) -> Params:
+        theta = _m_step_log(heads, tosses, log_resp, params.theta)
+        weights = np.exp(logsumexp(log_resp, axis=0) - log_n_rows) if estimate_weights else params.weights
+        return _frozen(Params(theta, weights))
+
+    return em.run(start, expectation, maximisation, max_iter=max_iter, tol=tol, callback=callback)

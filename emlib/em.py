@@ -1,0 +1,224 @@
+"""The EM loop, written once for every model.
+
+Expectation–Maximization alternates two steps from a starting guess of the
+parameters:
+
+* the **E-step** computes what the current parameters say about the hidden
+  variables (for a mixture: each row's responsibilities, the probability
+  that each component made it), and, as a by-product, the log-likelihood of
+  the data under those parameters;
+* the **M-step** re-estimates the parameters from those expectations.
+
+A model supplies the two steps as functions and :func:`run` does the rest:
+it iterates, records the parameters and the log-likelihood after every
+iteration, stops on ``tol`` or ``max_iter``, and returns an
+:class:`EMResult`.  ``emlib.coins`` and the other model modules build their
+``fit`` on it.
+
+The stopping rule
+-----------------
+After iteration ``t`` the loop knows the log-likelihood of the new
+parameters, ``L_t``, and of the previous ones, ``L_{t-1}``.  It stops, with
+``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol``: the same test as
+scikit-learn's mixtures, applied to whatever log-likelihood the model's
+E-step reports (``emlib.coins`` reports the total over all rows, in nats).
+EM never lowers the log-likelihood, so the change is a gain; the absolute
+value only matters for rounding noise near convergence.  With ``tol=0`` the
+test can never pass, so exactly ``max_iter`` iterations run.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import numpy as np
+
+from ._validation import check_float, check_int
+
+__all__ = ["EMStep", "EMResult", "run"]
+
+P = TypeVar("P")  # a model's parameters
+E = TypeVar("E")  # what its E-step hands to its M-step
+
+
+@dataclass(frozen=True, eq=False)
+class EMStep(Generic[P]):
+    """The parameters after one iteration, with their log-likelihood.
+
+    Attributes
+    ----------
+    params
+        The model's parameters (for example a ``coins.Params``).
+    log_likelihood : float
+        The log-likelihood of the data under ``params``, as the model's
+        E-step computed it.
+    """
+
+    params: P
+    log_likelihood: float
+
+
+@dataclass(frozen=True, eq=False)
+class EMResult(Generic[P]):
+    """What an EM fit returns.
+
+    Attributes
+    ----------
+    params
+        The final parameters, ``history[-1].params``.
+    log_likelihood : float
+        Their log-likelihood, ``history[-1].log_likelihood``.
+    history : tuple of EMStep
+        ``history[0]`` holds the starting parameters, ``history[t]`` those
+        after ``t`` iterations; ``len(history) == n_iter + 1``.
+    n_iter : int
+        The number of iterations (M-steps) performed.
+    converged : bool
+        Whether the stopping rule (see :func:`run`) was met before
+        ``max_iter`` iterations.
+    """
+
+    params: P
+    log_likelihood: float
+    history: tuple[EMStep[P], ...]
+    n_iter: int
+    converged: bool
+
+    @property
+    def log_likelihoods(self) -> np.ndarray:
+        """The log-likelihood at the start and after each iteration, shape ``(n_iter + 1,)``."""
+        return np.array([step.log_likelihood for step in self.history])
+
+
+def _checked_log_likelihood(value: Any, iteration: int) -> float:
+    """The E-step's log-likelihood as a float; a NaN or an infinity is an error, not a result."""
+    if isinstance(value, (bool, np.bool_)) or not (
+        isinstance(value, numbers.Real) or (np.ndim(value) == 0 and np.asarray(value).dtype.kind in "iuf")
+    ):
+        raise TypeError(
+            "e_step must return (expectations, log_likelihood) with a real log_likelihood; "
+            f"got {type(value).__name__}"
+        )
+    value = float(value)
+    if not math.isfinite(value):
+        where = "the starting parameters" if iteration == 0 else f"the parameters after iteration {iteration}"
+        reason = {
+            -math.inf: "the data are impossible under them",
+            math.inf: "the likelihood is unbounded there (a degenerate fit)",
+        }.get(value, "the E-step failed to compute it")
+        raise ValueError(f"the log-likelihood of {where} is {value}: {reason}")
+    return value
+
+
+def _call_e_step(e_step: Callable, params: Any, iteration: int) -> tuple[Any, float]:
+    returned = e_step(params)
+    if not (isinstance(returned, tuple) and len(returned) == 2):
+        raise TypeError(
+            "e_step must return a pair (expectations, log_likelihood); "
+            f"got {type(returned).__name__}"
+        )
+    expectations, log_likelihood = returned
+    return expectations, _checked_log_likelihood(log_likelihood, iteration)
+
+
+def run(
+    params0: P,
+    e_step: Callable[[P], tuple[E, float]],
+    m_step: Callable[[E, P], P],
+    *,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    callback: Callable[[int, EMStep[P]], None] | None = None,
+) -> EMResult[P]:
+    """Run EM from ``params0`` until the log-likelihood stops changing.
+
+    Parameters
+    ----------
+    params0
+        The starting parameters, in whatever form the model uses.
+    e_step : callable
+        ``e_step(params) -> (expectations, log_likelihood)``: the E-step,
+        and the log-likelihood of the data under ``params``.
+    m_step : callable
+        ``m_step(expectations, params) -> new_params``: the M-step.  It also
+        receives the current parameters, for the parts it keeps fixed.
+    max_iter : int
+        The largest number of iterations, at least 0.  With 0 the result holds
+        just the starting point and its log-likelihood.
+    tol : float
+        Stop after the first iteration ``t`` with
+        ``abs(L_t - L_{t-1}) < tol``, where ``L_t`` is the log-likelihood
+        ``e_step`` reports for the parameters after ``t`` iterations.  At
+        least 0; ``tol=0`` runs exactly ``max_iter`` iterations.
+    callback : callable, optional
+        ``callback(t, step)`` is called after each iteration ``t = 1, 2, …``
+        with the :class:`EMStep` just recorded.
+
+    Returns
+    -------
+    EMResult
+        The final parameters and log-likelihood, the ``history`` (starting
+        point first), ``n_iter`` and ``converged``.
+
+    Raises
+    ------
+    TypeError
+        If ``e_step``, ``m_step`` or ``callback`` is not callable, or
+        ``e_step`` does not return a pair with a real log-likelihood.
+    ValueError
+        If ``max_iter`` or ``tol`` is negative, or a log-likelihood is NaN or
+        infinite.
+
+    Notes
+    -----
+    Each iteration is one M-step followed by one E-step; that E-step gives
+    both the log-likelihood of the new parameters (for the stopping rule) and
+    the expectations for the next M-step, so no E-step is computed twice.
+
+    Examples
+    --------
+    The smallest EM there is: a one-coin "mixture" reaches the fraction of
+    heads in one step and stays there.
+
+    >>> import math
+    >>> heads, tosses = 7, 10
+    >>> def e_step(theta):
+    ...     return None, heads * math.log(theta) + (tosses - heads) * math.log(1 - theta)
+    >>> def m_step(_, theta):
+    ...     return heads / tosses
+    >>> result = run(0.5, e_step, m_step)
+    >>> result.params, result.n_iter, result.converged
+    (0.7, 2, True)
+    """
+    for name, function in (("e_step", e_step), ("m_step", m_step)):
+        if not callable(function):
+            raise TypeError(f"{name} must be a function; got {type(function).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be a function or None; got {type(callback).__name__}")
+    max_iter = check_int(max_iter, "max_iter", minimum=0)
+    tol = check_float(tol, "tol", minimum=0.0)
+
+    expectations, log_likelihood = _call_e_step(e_step, params0, 0)
+    history = [EMStep(params0, log_likelihood)]
+    params, converged = params0, False
+    for iteration in range(1, max_iter + 1):
+        params = m_step(expectations, params)
+        expectations, new_log_likelihood = _call_e_step(e_step, params, iteration)
+        history.append(EMStep(params, new_log_likelihood))
+        if callback is not None:
+            callback(iteration, history[-1])
+        converged = abs(new_log_likelihood - log_likelihood) < tol
+        log_likelihood = new_log_likelihood
+        if converged:
+            break
+    return EMResult(
+        params=params,
+        log_likelihood=log_likelihood,
+        history=tuple(history),
+        n_iter=len(history) - 1,
+        converged=converged,
+    )
