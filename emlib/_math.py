@@ -7,7 +7,7 @@ import numpy as np
 __all__ = ["logsumexp", "log_normalize"]
 
 
-def logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
+def logsumexp(values: np.ndarray, axis: int, *, keepdims: bool = False) -> np.ndarray:
     """``log(sum(exp(values), axis))`` without overflow or underflow.
 
     The largest entry along ``axis`` is taken out before exponentiating, so
@@ -17,8 +17,8 @@ def logsumexp(values: np.ndarray, axis: int) -> np.ndarray:
     top = np.max(values, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     with np.errstate(divide="ignore"):  # log(0) = -inf for an all -inf slice
-        total = np.log(np.sum(np.exp(values - top), axis=axis, keepdims=True)) + top
-    return np.squeeze(total, axis=axis)
+        log_sums = np.log(np.sum(np.exp(values - top), axis=axis, keepdims=True))
+    return log_sums + top if keepdims else np.squeeze(log_sums + top, axis=axis)
 
 
 def log_normalize(log_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -26,12 +26,12 @@ def log_normalize(log_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Returns ``(log_probabilities, log_totals)``: ``log_probabilities[i]`` is
     row ``i`` minus the log of its total, ``log_totals[i]`` that log total.
-    The row's largest entry is taken out first, so the probabilities sum to 1
-    to rounding (about 1e-16) however large the logs are; subtracting the
-    total itself would leave an error of 1e-16 times its size.  Every row
-    needs at least one finite entry.
+    The row's largest entry is subtracted first and the (small) log of the
+    shifted sum second, so the probabilities sum to 1 to about 1e-16 however
+    large the logs are; subtracting the total in one go would leave an error
+    of 1e-16 times its size.  Every row needs at least one finite entry.
     """
     top = np.max(log_weights, axis=1, keepdims=True)
     shifted = log_weights - top
-    log_sums = np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
+    log_sums = logsumexp(shifted, axis=1, keepdims=True)
     return shifted - log_sums, (top + log_sums)[:, 0]

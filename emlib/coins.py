@@ -44,7 +44,7 @@ import numpy as np
 
 from . import em
 from ._math import log_normalize, logsumexp
-from ._validation import check_array
+from ._validation import check_array, check_float
 
 __all__ = [
     "Params",
@@ -200,19 +200,36 @@ def _check_resp(resp: object, n_rows: int) -> np.ndarray:
 
 # log(n!) for n < 256 from a table; above, Stirling's series (error below 1e-16 relative)
 _LOG_FACTORIALS = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1.0, 256.0)))])
+_SERIES_FROM = float(len(_LOG_FACTORIALS))
 
 
 def _log_factorial(n: np.ndarray) -> np.ndarray:
-    small = n < len(_LOG_FACTORIALS)
-    x = np.where(small, float(len(_LOG_FACTORIALS)), n)  # the series only where it is accurate
+    small = n < _SERIES_FROM
+    x = np.where(small, _SERIES_FROM, n)  # the series only where it is accurate
     series = (x + 0.5) * np.log(x) - x + 0.5 * np.log(2 * np.pi) + 1 / (12 * x) - 1 / (360 * x**3)
     table = _LOG_FACTORIALS[np.where(small, n, 0).astype(np.intp)]
     return np.where(small, table, series)
 
 
+def _log_factorial_ratio(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``log(x!) - log(y!)`` for ``x >= y``, without the cancellation of two large logs.
+
+    When both are large, Stirling's series is differenced term by term, with
+    ``log(x / y)`` from ``log1p``; a million tosses with one head then still
+    gives ``log(10**6)`` to full precision.
+    """
+    large = y >= _SERIES_FROM
+    xs, ys = np.where(large, x, _SERIES_FROM), np.where(large, y, _SERIES_FROM)
+    log_x_over_y = -np.log1p(-(xs - ys) / xs)
+    series = ((ys + 0.5) * log_x_over_y + (xs - ys) * (np.log(xs) - 1)
+              + (1 / xs - 1 / ys) / 12 - (1 / xs**3 - 1 / ys**3) / 360)
+    return np.where(large, series, _log_factorial(x) - _log_factorial(y))
+
+
 def _log_binomial(heads: np.ndarray, tosses: np.ndarray) -> np.ndarray:
     """``log(comb(tosses, heads))`` for each row."""
-    return _log_factorial(tosses) - _log_factorial(heads) - _log_factorial(tosses - heads)
+    fewer = np.minimum(heads, tosses - heads)  # comb(n, h) = comb(n, n - h)
+    return _log_factorial_ratio(tosses, tosses - fewer) - _log_factorial(fewer)
 
 
 def _times_log(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
@@ -231,10 +248,16 @@ def _row_log_likelihoods(heads, tosses, theta, binomial_coefficient=False) -> np
     return log_prob
 
 
+def _log_joint(heads, tosses, theta, weights, binomial_coefficient=False) -> np.ndarray:
+    """``log(weights[j] * P(row i | coin j))``, shape ``(..., n_rows, k)``."""
+    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
+        log_weights = np.log(weights)
+    return _row_log_likelihoods(heads, tosses, theta, binomial_coefficient) + log_weights
+
+
 def _log_resp(heads, tosses, params: Params) -> tuple[np.ndarray, float]:
     """Log-responsibilities ``(n_rows, k)`` and the log-likelihood of ``params``."""
-    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
-        log_joint = _row_log_likelihoods(heads, tosses, params.theta) + np.log(params.weights)
+    log_joint = _log_joint(heads, tosses, params.theta, params.weights)
     impossible = ~np.isfinite(log_joint.max(axis=1))
     if np.any(impossible):
         row = int(np.argmax(impossible))
@@ -456,9 +479,7 @@ def log_likelihood(
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta, stacked=True)
     weights = _check_weights(weights, theta.shape[-1])
-    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
-        log_weights = np.log(weights)
-    log_joint = _row_log_likelihoods(heads, tosses, theta, bool(binomial_coefficient)) + log_weights
+    log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
     total = logsumexp(log_joint, axis=-1).sum(axis=-1)
     return float(total) if total.ndim == 0 else total
 
@@ -484,8 +505,8 @@ def fit(
         The number of tosses in each row, at least 1 and at least ``heads``.
     theta0 : array-like of shape (k,)
         The starting probabilities of heads, strictly between 0 and 1 (EM
-        never moves a coin that starts at 0 or 1); their number sets the
-        number of coins (two in the classic example).
+        never moves a coin that starts at 0 or 1); their number, at least 2,
+        sets the number of coins (two in the classic example).
     weights0 : array-like of shape (k,), optional
         The mixing weights: positive, summing to 1; equal by default.
     estimate_weights : bool
@@ -495,8 +516,10 @@ def fit(
     max_iter : int
         The largest number of iterations.
     tol : float
-        Stop once an iteration changes the log-likelihood (total over rows,
-        natural log) by less than ``tol``; see :func:`emlib.em.run`.
+        Stop once an iteration changes the log-likelihood by less than
+        ``tol`` per row, that is, the total (natural log) by less than
+        ``tol * n_rows``; scikit-learn's rule.  ``tol=0`` runs exactly
+        ``max_iter`` iterations.  See :func:`emlib.em.run`.
     callback : callable, optional
         Called as ``callback(t, step)`` after each iteration.
 
@@ -510,13 +533,15 @@ def fit(
     Raises
     ------
     TypeError
-        If the counts are not numbers (or are booleans), or ``max_iter`` is
-        not an integer.
+        If the counts are not numbers (or are booleans), ``max_iter`` is not
+        an integer, ``tol`` is not a real number, or ``callback`` is not
+        callable.
     ValueError
         If counts are negative, not whole, of different lengths, or have
-        more heads than tosses; ``theta0`` is not a 1-d array of numbers
-        strictly between 0 and 1; ``weights0`` does not have one positive entry
-        per coin summing to 1; ``max_iter`` or ``tol`` is negative.
+        more heads than tosses; ``theta0`` is not a 1-d array of at least 2
+        numbers strictly between 0 and 1; ``weights0`` does not have one
+        positive entry per coin summing to 1; ``max_iter`` or ``tol`` is
+        negative.
 
     Notes
     -----
@@ -527,8 +552,11 @@ def fit(
     iteration changes nothing, so ``fit`` returns all thetas equal to that
     fraction with ``converged=True`` after two iterations (one if
     ``theta0`` was already there).  That point is stationary, but it is
-    usually a saddle of the likelihood, not a maximum: start with unequal
-    thetas.
+    usually a saddle of the likelihood, not a maximum.  A start very close
+    to equal (thetas 1e-5 apart, say) moves away from the saddle so slowly
+    that the ``tol`` test can stop it there too, also with
+    ``converged=True``: start with clearly different thetas, and from
+    several starts.
 
     *The boundary.*  A result can reach 0 or 1 exactly: a coin credited
     only with rows of heads ends at ``theta = 1``, its maximum-likelihood
@@ -551,6 +579,9 @@ def fit(
     """
     heads, tosses = _check_counts(heads, tosses)
     theta0 = _check_probabilities(theta0, "theta0", start=True)
+    if len(theta0) < 2:
+        raise ValueError(f"theta0 must have one entry per coin, at least 2 for a mixture; got {len(theta0)}")
+    tol = check_float(tol, "tol", minimum=0.0)
     weights0 = _check_weights(weights0, len(theta0), "weights0", start=True)
     start = _frozen(Params(theta0.copy(), weights0.copy()))
     estimate_weights = bool(estimate_weights)
@@ -564,4 +595,5 @@ def fit(
         weights = np.exp(logsumexp(log_resp, axis=0) - log_n_rows) if estimate_weights else params.weights
         return _frozen(Params(theta, weights))
 
-    return em.run(start, expectation, maximisation, max_iter=max_iter, tol=tol, callback=callback)
+    return em.run(start, expectation, maximisation, max_iter=max_iter, tol=tol * len(heads),
+                  callback=callback)

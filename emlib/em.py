@@ -19,12 +19,17 @@ The stopping rule
 -----------------
 After iteration ``t`` the loop knows the log-likelihood of the new
 parameters, ``L_t``, and of the previous ones, ``L_{t-1}``.  It stops, with
-``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol``: the same test as
-scikit-learn's mixtures, applied to whatever log-likelihood the model's
-E-step reports (``emlib.coins`` reports the total over all rows, in nats).
-EM never lowers the log-likelihood, so the change is a gain; the absolute
-value only matters for rounding noise near convergence.  With ``tol=0`` the
-test can never pass, so exactly ``max_iter`` iterations run.
+``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol``, for whatever
+log-likelihood the model's E-step reports.  EM never lowers the
+log-likelihood, so the change is a gain; the absolute value only matters for
+rounding noise near convergence.  With ``tol=0`` the test can never pass, so
+exactly ``max_iter`` iterations run.  The models' ``fit`` functions take
+``tol`` per row (per sample), as scikit-learn does, and pass ``tol`` times the
+number of rows here, so that the same ``tol`` suits small and large data.
+
+``converged`` says only that the log-likelihood stopped changing.  EM can
+also stop like that next to a saddle point, where its steps are tiny, so a
+converged run is not always at a maximum.
 """
 
 from __future__ import annotations

@@ -375,8 +375,8 @@ class _CoinSurface(NamedTuple):
     """The log-likelihood of two coins over a grid of (theta_A, theta_B)."""
 
     grid: np.ndarray          # (resolution,) values of theta on each axis
-    below_top: np.ndarray     # (resolution, resolution) log-likelihood minus its maximum; [b, a]
-    top: float                # the maximum on the grid
+    below_max: np.ndarray     # (resolution, resolution) log-likelihood minus grid_max; [b, a]
+    grid_max: float           # the largest log-likelihood on the grid
 
 
 # contour levels, in log-likelihood below the maximum: close together near the top
@@ -387,17 +387,17 @@ def _coin_surface(heads, tosses, weights, resolution: int = 161) -> _CoinSurface
     grid = np.linspace(0.005, 0.995, resolution)
     theta_a, theta_b = np.meshgrid(grid, grid)
     log_lik = coins.log_likelihood(heads, tosses, np.stack([theta_a, theta_b], axis=-1), weights)
-    top = float(log_lik.max())
-    return _CoinSurface(grid, log_lik - top, top)
+    grid_max = float(log_lik.max())
+    return _CoinSurface(grid, log_lik - grid_max, grid_max)
 
 
 def _draw_coin_surface(ax: Axes, surface: _CoinSurface):
     # the far-down edges go in the lowest band; one colour per band, however narrow
-    shown = np.maximum(surface.below_top, _COIN_LEVELS[0])
+    clipped = np.maximum(surface.below_max, _COIN_LEVELS[0])
     norm = BoundaryNorm(_COIN_LEVELS, 256)
-    filled = ax.contourf(surface.grid, surface.grid, shown, levels=_COIN_LEVELS,
+    filled = ax.contourf(surface.grid, surface.grid, clipped, levels=_COIN_LEVELS,
                          cmap="viridis", norm=norm)
-    ax.contour(surface.grid, surface.grid, shown, levels=_COIN_LEVELS[1:-1],
+    ax.contour(surface.grid, surface.grid, clipped, levels=_COIN_LEVELS[1:-1],
                colors="white", linewidths=0.4, alpha=0.7)
     ax.plot([0, 1], [0, 1], ls="--", lw=1.0, color="white")
     ax.text(0.06, 0.10, r"$\theta_A = \theta_B$", rotation=45, color="white", fontsize=9)
@@ -452,13 +452,23 @@ def coin_landscape(
     ax = axes[0, 0]
     filled = _draw_coin_surface(ax, surface)
     colorbar = fig.colorbar(filled, ax=ax, shrink=0.9, format="%g",
-                            label=f"log-likelihood − its maximum ({surface.top:.2f})")
+                            label=f"log-likelihood − its maximum ({surface.grid_max:.2f})")
     colorbar.set_ticks(_COIN_LEVELS[:-1])
     for index, result in enumerate(results):
         _draw_coin_path(ax, result, _colour(index + 1), None if names is None else names[index])
     if names is not None and results:
         fig.legend(loc="outside lower center", ncols=min(3, len(results)), fontsize=8, frameon=False)
     return fig
+
+
+def _check_starts(starts: object, name: str) -> np.ndarray:
+    starts = check_array(starts, name, ndim=1, shape_hint="of shape (n_starts,)")
+    if np.any((starts <= 0) | (starts >= 1)):
+        raise ValueError(f"{name} must lie strictly between 0 and 1 (starting probabilities of heads); "
+                         f"got {starts.tolist()}")
+    if len(np.unique(starts)) != len(starts):
+        raise ValueError(f"{name} must be distinct; got {starts.tolist()}")
+    return starts
 
 
 def coin_start_frames(
@@ -475,9 +485,30 @@ def coin_start_frames(
     ``frames[i][j]`` shows the log-likelihood surface (see
     :func:`coin_landscape`) and the path of :func:`emlib.coins.fit` from
     ``theta0 = (starts_a[i], starts_b[j])``, titled with where it stopped.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`emlib.coins.fit`.
+    starts_a, starts_b : sequence of float
+        Distinct starting values of theta_A and theta_B, strictly between 0
+        and 1.
+    max_iter, tol
+        Passed to :func:`emlib.coins.fit`.
+
+    Returns
+    -------
+    list of lists of Figure
+        ``len(starts_a)`` rows of ``len(starts_b)`` figures.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the rows or the starts are not valid (the message names the
+        argument).
     """
-    starts_a = check_array(starts_a, "starts_a", ndim=1)
-    starts_b = check_array(starts_b, "starts_b", ndim=1)
+    starts_a = _check_starts(starts_a, "starts_a")
+    starts_b = _check_starts(starts_b, "starts_b")
     surface = _coin_surface(heads, tosses, None)
     frames = []
     for theta_a in starts_a:
@@ -499,11 +530,33 @@ def coin_start_frames(
 
 
 def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -> Figure:
-    """The log-likelihood after each iteration of one or more EM runs."""
+    """The log-likelihood after each iteration of one or more EM runs.
+
+    Parameters
+    ----------
+    results : sequence of em.EMResult
+        Fits of any emlib model; each is drawn from its start (iteration 0)
+        to its last iteration.
+    names : sequence of str
+        A legend entry per result.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    TypeError
+        If a result is not an ``em.EMResult`` or ``names`` is a single string.
+    ValueError
+        If ``names`` does not have one entry per result.
+    """
     results = list(results)
     for index, result in enumerate(results):
         if not isinstance(result, em.EMResult):
             raise TypeError(f"results[{index}] must be an em.EMResult; got {type(result).__name__}")
+    if isinstance(names, str):
+        raise TypeError("names must be a sequence of strings, one per result; got a single string")
     if len(names) != len(results):
         raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
     fig, axes = new_figure(panel_size=(6.4, 3.6))

@@ -202,8 +202,9 @@ def frame_grid_slider(
                              f"row {i} has {len(row)}")
     row_labels = _labels(row_labels, len(rows), "row_labels", "row")
     column_labels = _labels(column_labels, n_columns, "column_labels", "column")
-    if len(value) != 2:
-        raise ValueError(f"value must be a (row, column) pair; got {value!r}")
+    for name, pair in (("value", value), ("descriptions", descriptions)):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"{name} must be a pair, one for the rows and one for the columns; got {pair!r}")
     row_value = _index(value[0], len(rows), "value[0]")
     column_value = _index(value[1], n_columns, "value[1]")
     row_slider = _slider(row_labels, row_value, descriptions[0])
@@ -229,14 +230,28 @@ def coin_start_slider(
     heads: object, tosses: object, starts_a: Sequence[float], starts_b: Sequence[float],
     *, value: tuple[int, int] = (0, 0),
 ) -> ipywidgets.VBox:
-    """Two static sliders for the start of EM on two coins (see :func:`plots.coin_start_frames`).
+    """Two static sliders for the start of EM on two coins.
 
-    The frames are reduced to 64 colours, so a grid of 81 starts weighs about
-    a megabyte.
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`emlib.coins.fit`.
+    starts_a, starts_b : sequence of float
+        The starting values the two sliders offer (see
+        :func:`plots.coin_start_frames`).
+    value : (int, int)
+        The indices into ``starts_a`` and ``starts_b`` shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The sliders above the frames (see :func:`frame_grid_slider`).  The
+        frames are reduced to 64 colours, so a grid of 81 starts weighs about
+        a megabyte.
     """
     frames = plots.coin_start_frames(heads, tosses, starts_a, starts_b)
     pngs = [[figure_png(fig, dpi=100, colors=64) for fig in row] for row in frames]
     return frame_grid_slider(
-        pngs, [f"{theta:.2f}" for theta in starts_a], [f"{theta:.2f}" for theta in starts_b],
+        pngs, [f"{theta:g}" for theta in starts_a], [f"{theta:g}" for theta in starts_b],
         descriptions=("start θ_A", "start θ_B"), value=value,
     )

@@ -223,9 +223,11 @@ class TestTwoCoinsExample:
         def m_step(resp, theta):
             return coins.m_step(HEADS, TOSSES, resp)
 
-        for kwargs in ({"max_iter": 30, "tol": 0}, {}):
-            by_hand = em.run(np.array(START), e_step, m_step, **kwargs)
-            fitted = coins.fit(HEADS, TOSSES, START, **kwargs)
+        n_rows = len(HEADS)
+        for driver_kwargs, fit_kwargs in [({"max_iter": 30, "tol": 0}, {"max_iter": 30, "tol": 0}),
+                                          ({"tol": 1e-8 * n_rows}, {})]:   # fit's tol is per row
+            by_hand = em.run(np.array(START), e_step, m_step, **driver_kwargs)
+            fitted = coins.fit(HEADS, TOSSES, START, **fit_kwargs)
             assert (by_hand.n_iter, by_hand.converged) == (fitted.n_iter, fitted.converged)
             for ours, theirs in zip(by_hand.history, fitted.history, strict=True):
                 np.testing.assert_allclose(ours.params, theirs.params.theta, rtol=0, atol=1e-12)
@@ -332,7 +334,11 @@ class TestLaws:
         resp = coins.e_step(HEADS, TOSSES, *free.params)
         np.testing.assert_allclose(free.params.weights, resp.mean(axis=0), rtol=0, atol=1e-6)
         assert free.log_likelihood >= fixed.log_likelihood  # more freedom, never worse from this start
-        assert free.params.weights.tolist() != [0.5, 0.5]
+        # the weights' M-step in exact arithmetic, at the fitted thetas: a fixed point
+        exact = fraction_resp(HEADS, TOSSES, free.params.theta, free.params.weights)
+        exact_weights = [float(sum(row[j] for row in exact) / len(exact)) for j in range(2)]
+        np.testing.assert_allclose(free.params.weights, exact_weights, rtol=0, atol=1e-6)
+        assert abs(free.params.weights[0] - 0.5) > 0.01
 
     def test_estimated_weights_after_one_step_are_the_mean_responsibilities(self):
         result = coins.fit(HEADS, TOSSES, START, weights0=[0.25, 0.75], estimate_weights=True, max_iter=1)
@@ -412,8 +418,7 @@ class TestLongRows:
         expected = decimal_resp(heads, tosses, theta)
         assert not np.any(np.isnan(resp))
         np.testing.assert_allclose(resp, expected, rtol=1e-9, atol=0)
-        # (only to 1e-9: see test_long_rows_of_resp_sum_to_one)
-        np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-15)
 
     def test_a_million_tosses_give_responsibilities_strictly_between_0_and_1(self):
         resp = coins.e_step([499_700, 500_000, 500_300, 500_600], 1_000_000, [0.5, 0.5005])
@@ -487,9 +492,17 @@ class TestBinomialCoefficient:
         # log comb(10**6, 1) = log(10**6) exactly enough to check the small ones too
         rows = (coins.row_log_likelihoods(heads, tosses, theta, binomial_coefficient=True)
                 - coins.row_log_likelihoods(heads, tosses, theta))[:, 0]
-        assert rows[2] == pytest.approx(math.log(10**6), rel=1e-12)
+        assert rows[2] == pytest.approx(math.log(10**6), rel=1e-12)   # (differences of logs near -7e5)
         assert rows[3] == pytest.approx(math.log(10**6), rel=1e-12)
         assert rows[4] == 0.0
+
+    @pytest.mark.parametrize("n", [10**6, 10**7, 10**9, 10**12])
+    def test_few_heads_in_very_long_rows_lose_no_precision(self, n):
+        """comb(n, h) for small h from its closed form: two huge log-factorials must not cancel."""
+        rows = coins._log_binomial(np.array([1.0, 2, 3, n - 2]), np.full(4, float(n)))
+        exact = [math.log(n), math.log(n * (n - 1) // 2), math.log(n * (n - 1) * (n - 2) // 6),
+                 math.log(n * (n - 1) // 2)]
+        np.testing.assert_allclose(rows, exact, rtol=1e-14)
 
     def test_the_responsibilities_do_not_change(self):
         def normalised(log_prob):
@@ -612,6 +625,29 @@ def test_bad_theta(call, theta, error, message):
 def test_a_start_on_the_boundary_is_refused(theta, value):
     with pytest.raises(ValueError, match="^theta0 " + STRICTLY + value):
         coins.fit(HEADS, TOSSES, theta)
+
+
+@pytest.mark.parametrize("theta0", [[0.6], np.array([0.6])])
+def test_a_mixture_needs_at_least_two_coins(theta0):
+    with pytest.raises(ValueError, match=r"^theta0 must have one entry per coin, at least 2 for a mixture; got 1$"):
+        coins.fit(HEADS, TOSSES, theta0)
+
+
+def test_tol_is_per_row():
+    """Stopping at tol per row: the same rows repeated stop after the same iteration."""
+    once = coins.fit(HEADS, TOSSES, START, tol=1e-6)
+    ten_times = coins.fit(HEADS * 10, TOSSES, START, tol=1e-6)
+    assert once.n_iter == ten_times.n_iter
+    gains = np.abs(np.diff(once.log_likelihoods))
+    assert gains[-1] < 1e-6 * len(HEADS) <= gains[-2]
+
+
+def test_a_start_very_near_the_diagonal_can_stop_at_the_saddle():
+    """converged means the log-likelihood stopped changing, not that a maximum was reached."""
+    near = coins.fit(HEADS, TOSSES, [0.5, 0.5 + 1e-5])
+    assert near.converged and np.allclose(near.params.theta, 33 / 50, atol=1e-4)
+    farther = coins.fit(HEADS, TOSSES, [0.5, 0.5 + 1e-3])
+    assert farther.converged and farther.log_likelihood > near.log_likelihood + 0.4
 
 
 def test_the_boundary_can_be_evaluated():
@@ -795,5 +831,8 @@ def test_long_rows_of_resp_sum_to_one(tosses):
     theta = [0.5, 0.5 + 0.5 / tosses**0.5]
     resp = coins.e_step(heads, tosses, theta)
     assert np.all((resp > 0.05) & (resp < 0.95))  # a hard case: no row is certain
-    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-12)
-    coins.m_step(heads, tosses, resp)
+    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-15)
+    # and the M-step takes them: each theta is the responsibility-weighted fraction of heads
+    theta_new = coins.m_step(heads, tosses, resp)
+    heads, resp = np.array(heads, dtype=float), np.asarray(resp)
+    np.testing.assert_allclose(theta_new, (heads @ resp) / (tosses * resp.sum(axis=0)), rtol=1e-14)

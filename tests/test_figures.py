@@ -244,15 +244,17 @@ class TestCoinFigures:
             expected = np.array([step.params.theta for step in run.history])
             assert np.array_equal(np.column_stack(line.get_data()), expected)
         assert ax.get_xlim() == (0, 1) and ax.get_ylim() == (0, 1)
-        assert "maximum (-31.57)" in fig.axes[1].get_ylabel()   # the colour bar
+        grid_max = plots._coin_surface(data.heads, data.tosses, None).grid_max
+        assert grid_max >= max(run.log_likelihood for run in runs) - 1e-3   # the grid nearly reaches the peak
+        assert f"maximum ({grid_max:.2f})" in fig.axes[1].get_ylabel()   # the colour bar
 
     def test_landscape_surface_is_the_log_likelihood(self, coin_runs):
         data, _ = coin_runs
         surface = plots._coin_surface(data.heads, data.tosses, None, resolution=11)
         theta_a, theta_b = surface.grid[3], surface.grid[7]   # [row b, column a]
         direct = coins.log_likelihood(data.heads, data.tosses, [theta_a, theta_b])
-        assert np.isclose(surface.below_top[7, 3] + surface.top, direct, rtol=1e-13)
-        assert surface.below_top.max() == 0.0
+        assert np.isclose(surface.below_max[7, 3] + surface.grid_max, direct, rtol=1e-13)
+        assert surface.below_max.max() == 0.0
 
     def test_start_frames_form_a_grid_titled_by_start_and_end(self, coin_runs):
         data, _ = coin_runs
@@ -281,6 +283,12 @@ class TestCoinFigures:
             plots.log_likelihood_trace([runs[0], "run"], ["a", "b"])
         with pytest.raises(ValueError, match="heads must not exceed tosses"):
             plots.coin_start_frames([11], 10, [0.5], [0.6])
+        with pytest.raises(ValueError, match="^starts_a must lie strictly between 0 and 1"):
+            plots.coin_start_frames(data.heads, data.tosses, [1.2], [0.5])
+        with pytest.raises(ValueError, match=r"^starts_b must be distinct; got \[0.5, 0.5\]"):
+            plots.coin_start_frames(data.heads, data.tosses, [0.4], [0.5, 0.5])
+        with pytest.raises(TypeError, match="names must be a sequence of strings, one per result"):
+            plots.log_likelihood_trace(runs, "ab")
 
 
 class TestFrameGridSlider:
@@ -314,7 +322,10 @@ class TestFrameGridSlider:
             ((1, 2), ["a"], "xy", {}, TypeError, "column_labels must be a sequence of strings, one per column"),
             ((1, 2), ["a"], ["x", "y"], {"value": (0, 2)}, ValueError,
              "value\\[1\\] must be a frame index in 0 .. 1; got 2"),
-            ((1, 2), ["a"], ["x", "y"], {"value": (0,)}, ValueError, "value must be a \\(row, column\\) pair"),
+            ((1, 2), ["a"], ["x", "y"], {"value": (0,)}, ValueError,
+             "value must be a pair, one for the rows and one for the columns; got \\(0,\\)"),
+            ((1, 2), ["a"], ["x", "y"], {"value": 5}, ValueError, "value must be a pair"),
+            ((1, 2), ["a"], ["x", "y"], {"descriptions": ("one",)}, ValueError, "descriptions must be a pair"),
         ],
     )
     def test_bad_grids(self, shape, rows, columns, kwargs, error, message):
@@ -331,7 +342,7 @@ class TestFrameGridSlider:
         data, _ = coin_runs
         box = widgets.coin_start_slider(data.heads, data.tosses, [0.6, 0.3], [0.5, 0.9], value=(0, 1))
         _, row_slider, column_slider, outer = box.children
-        assert row_slider.options == ("0.60", "0.30") and column_slider.options == ("0.50", "0.90")
+        assert row_slider.options == ("0.6", "0.3") and column_slider.options == ("0.5", "0.9")
         images = [bytes(image.value) for inner in outer.children for image in inner.children]
         assert len(images) == 4 and len(set(images)) == 4
         assert all(image.startswith(PNG_SIGNATURE) and image[25] == 3 for image in images)  # palette PNGs
