@@ -1,6 +1,6 @@
 """Input checks shared by every emlib module.
 
-Each helper either returns a clean value (a float64 array, a Python int, a
+Each check either returns a clean value (a float64 array, a Python int, a
 float, a ``numpy.random.Generator``) or raises ``TypeError`` (wrong kind of
 thing) or ``ValueError`` (right kind, wrong value).  Every message starts with
 the argument's name, so a student can see at once which argument was wrong.
@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_rng"]
+__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_rng", "read_only"]
 
 
 def _describe(value: object) -> str:
@@ -158,3 +158,9 @@ def check_rng(rng: object) -> np.random.Generator:
         "rng must be None, an int seed, a numpy.random.SeedSequence or a "
         f"numpy.random.Generator; got {_describe(rng)}"
     )
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """Mark a result array read-only, so that a result cannot be changed by accident."""
+    array.flags.writeable = False
+    return array

@@ -36,6 +36,7 @@ weighted share of the rows.
 
 from __future__ import annotations
 
+import functools
 import numbers
 from collections.abc import Callable
 from typing import NamedTuple
@@ -44,7 +45,7 @@ import numpy as np
 
 from . import em
 from ._math import log_normalize, logsumexp
-from ._validation import check_array, check_float
+from ._validation import check_array, check_float, read_only
 
 __all__ = [
     "Params",
@@ -284,12 +285,6 @@ def _m_step_log(heads, tosses, log_resp: np.ndarray, theta_before: np.ndarray) -
     return np.divide(heads_share, tosses_share, out=theta_before.copy(), where=used)
 
 
-def _frozen(params: Params) -> Params:
-    for array in params:
-        array.flags.writeable = False
-    return params
-
-
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
@@ -499,10 +494,8 @@ def fit(
 
     Parameters
     ----------
-    heads : array-like of shape (n_rows,)
-        The number of heads in each row, whole numbers.
-    tosses : array-like of shape (n_rows,), or one number for every row
-        The number of tosses in each row, at least 1 and at least ``heads``.
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
     theta0 : array-like of shape (k,)
         The starting probabilities of heads, strictly between 0 and 1 (EM
         never moves a coin that starts at 0 or 1); their number, at least 2,
@@ -583,17 +576,14 @@ def fit(
         raise ValueError(f"theta0 must have one entry per coin, at least 2 for a mixture; got {len(theta0)}")
     tol = check_float(tol, "tol", minimum=0.0)
     weights0 = _check_weights(weights0, len(theta0), "weights0", start=True)
-    start = _frozen(Params(theta0.copy(), weights0.copy()))
+    start = Params(read_only(theta0.copy()), read_only(weights0.copy()))
     estimate_weights = bool(estimate_weights)
     log_n_rows = np.log(len(heads))
-
-    def expectation(params: Params) -> tuple[np.ndarray, float]:
-        return _log_resp(heads, tosses, params)
 
     def maximisation(log_resp: np.ndarray, params: Params) -> Params:
         theta = _m_step_log(heads, tosses, log_resp, params.theta)
         weights = np.exp(logsumexp(log_resp, axis=0) - log_n_rows) if estimate_weights else params.weights
-        return _frozen(Params(theta, weights))
+        return Params(read_only(theta), read_only(weights))
 
-    return em.run(start, expectation, maximisation, max_iter=max_iter, tol=tol * len(heads),
+    return em.run(start, functools.partial(_log_resp, heads, tosses), maximisation, max_iter=max_iter, tol=tol * len(heads),
                   callback=callback)

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_rng
+from ._validation import check_array, check_rng, read_only
 
 __all__ = ["CoinTosses", "two_coins", "make_blobs"]
 
@@ -50,9 +50,7 @@ def two_coins() -> CoinTosses:
     coin = np.array([1, 0, 0, 1, 0])
     heads = np.array([row.count("H") for row in sequences])
     tosses = np.array([len(row) for row in sequences])
-    for array in (heads, tosses, coin):
-        array.flags.writeable = False
-    return CoinTosses(sequences, heads, tosses, coin)
+    return CoinTosses(sequences, read_only(heads), read_only(tosses), read_only(coin))
 
 
 def make_blobs(

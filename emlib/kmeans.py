@@ -43,7 +43,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_float, check_int, check_labels, check_rng
+from ._validation import check_array, check_float, check_int, check_labels, check_rng, read_only
 
 __all__ = [
     "KMeansStep",
@@ -366,12 +366,6 @@ def _start(X: np.ndarray, k: int, init: object, rng) -> tuple[_Prepared, np.ndar
     return _prepare(X, k, centers), centers.copy()
 
 
-def _frozen(array: np.ndarray) -> np.ndarray:
-    """Mark a result array read-only, so a result cannot be changed by accident."""
-    array.flags.writeable = False
-    return array
-
-
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
@@ -632,7 +626,7 @@ def fit(
     # scikit-learn's rule, in the frame: tol times the mean variance of the data
     tol_shift = tol * float(np.var(prepared.data, axis=0).mean())
 
-    centers = _frozen(initial)
+    centers = read_only(initial)
     scaled = frame.to_frame(centers)
     labels, objective = _assign_pass(prepared, scaled)
     sums, counts = _cluster_sums(prepared.data, labels, k)
@@ -640,7 +634,7 @@ def fit(
     converged = False
     n_iter = 0
     while n_iter < max_iter and not converged:
-        centers = _frozen(frame.from_frame(_means(prepared.data, labels, sums, counts)))
+        centers = read_only(frame.from_frame(_means(prepared.data, labels, sums, counts)))
         # work with exactly the centers reported, so labels == assign(X, centers)
         new_scaled = frame.to_frame(centers)
         shift = float(np.sum((new_scaled - scaled) ** 2))
@@ -658,7 +652,7 @@ def fit(
 
     return KMeansResult(
         centers=history[-1].centers,
-        labels=_frozen(labels),
+        labels=read_only(labels),
         inertia=history[-1].inertia,
         n_iter=n_iter,
         converged=converged,

@@ -99,6 +99,16 @@ def _check_2d_points(points: object, name: str = "X") -> np.ndarray:
     return points
 
 
+def _one_per(values: Sequence, n: int, name: str, what: str) -> list:
+    """``values`` as a list with one entry per ``what`` (``n`` of them); a lone string is refused."""
+    if isinstance(values, str):
+        raise TypeError(f"{name} must be a sequence of strings, one per {what}; got a single string")
+    values = list(values)
+    if len(values) != n:
+        raise ValueError(f"{name} must have one entry per {what} ({n}); got {len(values)}")
+    return values
+
+
 def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
     """Tint the plane by nearest center: the regions the assignment step creates."""
     (x0, x1), (y0, y1) = limits
@@ -268,8 +278,7 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
     """Final clusterings of several runs side by side, each with its start and inertia."""
     X = _check_2d_points(X)
     results = [kmeans._check_result(r) for r in results]
-    if len(titles) != len(results):
-        raise ValueError(f"titles must have one entry per result ({len(results)}); got {len(titles)}")
+    titles = _one_per(titles, len(results), "titles", "result")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(results), panel_size=(4.0, 3.5))
     for ax, result, title in zip(axes[0], results, titles):
@@ -300,11 +309,10 @@ def clusterings(
         Centers to mark in each panel.
     """
     X = _check_2d_points(X)
-    if len(titles) != len(labelings):
-        raise ValueError(f"titles must have one entry per labeling ({len(labelings)}); got {len(titles)}")
-    centers = [None] * len(labelings) if centers is None else list(centers)
-    if len(centers) != len(labelings):
-        raise ValueError(f"centers must have one entry per labeling ({len(labelings)}); got {len(centers)}")
+    titles = _one_per(titles, len(labelings), "titles", "labeling")
+    if centers is None:
+        centers = [None] * len(labelings)
+    centers = _one_per(centers, len(labelings), "centers", "labeling")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(labelings), panel_size=(4.0, 3.5))
     for ax, labels, title, panel_centers in zip(axes[0], labelings, titles, centers):
@@ -320,8 +328,7 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
     each lower the inertia or leave it unchanged.
     """
     results = [kmeans._check_result(r) for r in results]
-    if len(names) != len(results):
-        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
     for index, (result, name) in enumerate(zip(results, names)):
@@ -445,8 +452,8 @@ def coin_landscape(
         The mixing weights of the surface; equal by default.
     """
     results = [_check_coin_result(r, f"results[{i}]") for i, r in enumerate(results)]
-    if names is not None and len(names) != len(results):
-        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    if names is not None:
+        names = _one_per(names, len(results), "names", "result")
     surface = _coin_surface(heads, tosses, weights)
     fig, axes = new_figure(panel_size=(5.6, 4.6))
     ax = axes[0, 0]
@@ -555,10 +562,7 @@ def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -
     for index, result in enumerate(results):
         if not isinstance(result, em.EMResult):
             raise TypeError(f"results[{index}] must be an em.EMResult; got {type(result).__name__}")
-    if isinstance(names, str):
-        raise TypeError("names must be a sequence of strings, one per result; got a single string")
-    if len(names) != len(results):
-        raise ValueError(f"names must have one entry per result ({len(results)}); got {len(names)}")
+    names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
     for index, (result, name) in enumerate(zip(results, names)):
