@@ -30,6 +30,7 @@ notebooks: $(VENV)/.book
 bench: $(VENV)/.test
 	mkdir -p benchmarks/results
 	$(BIN)/python benchmarks/bench_kmeans.py --out benchmarks/results/kmeans.txt
+	$(BIN)/python benchmarks/bench_gmm.py --out benchmarks/results/gmm.txt
 
 clean:
 	rm -rf _build

@@ -82,28 +82,34 @@ def machine() -> str:
             f"numpy {np.__version__}; scikit-learn {__import__('sklearn').__version__}; {threads}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", help="also write the table to this file")
-    args = parser.parse_args()
-    lines = [
-        "k-means (Lloyd), same data and start, time per iteration "
-        f"(median of {REPEATS} paired repeats, slope between {SHORT} and {LONG} iterations)",
-        machine(),
-        "",
-        f"{'N':>9} {'D':>3} {'K':>3} {'emlib ms':>9} {'sklearn ms':>11} {'emlib/sklearn':>14}",
-    ]
-    for case in CASES:
-        row = run_case(*case)
+def table(title: str, rows) -> list[str]:
+    """The report's heading, the machine, and one line per measured case (a dict from run_case)."""
+    lines = [title, machine(), "",
+             f"{'N':>9} {'D':>3} {'K':>3} {'emlib ms':>9} {'sklearn ms':>11} {'emlib/sklearn':>14}"]
+    for row in rows:
         lines.append(f"{row['n']:>9} {row['d']:>3} {row['k']:>3} {row['emlib_ms']:>9.2f} "
                      f"{row['sklearn_ms']:>11.2f} {row['ratio']:>13.2f}x")
-    lines.append("")
-    lines.append("target: emlib/sklearn <= 1.5x (scikit-learn is compiled and threaded; emlib is numpy)")
+    return lines
+
+
+def publish(lines: list[str], description: str) -> None:
+    """Print the report, and write it to the file given as ``--out``."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", help="also write the table to this file")
+    args = parser.parse_args()
     text = "\n".join(lines)
     print(text)
     if args.out:
         with open(args.out, "w") as handle:
             handle.write(text + "\n")
+
+
+def main() -> None:
+    title = ("k-means (Lloyd), same data and start, time per iteration "
+             f"(median of {REPEATS} paired repeats, slope between {SHORT} and {LONG} iterations)")
+    lines = table(title, (run_case(*case) for case in CASES))
+    lines += ["", "target: emlib/sklearn <= 1.5x (scikit-learn is compiled and threaded; emlib is numpy)"]
+    publish(lines, __doc__.splitlines()[0])
 
 
 if __name__ == "__main__":

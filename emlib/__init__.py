@@ -9,8 +9,16 @@ Modules
 kmeans
     k-means (Lloyd's algorithm): ``assign`` (hard E-step), ``update``
     (M-step), ``inertia`` (the objective), ``init_centers``, ``fit``.
+soft
+    Soft assignments and soft k-means: ``distance_shares`` (the rule to
+    avoid), ``responsibilities`` (soft E-step), ``update`` (M-step),
+    ``log_likelihood``, ``fit``.
 coins
     A mixture of coins: ``e_step``, ``m_step``, ``log_likelihood``, ``fit``.
+gmm
+    Gaussian mixtures (full, diagonal or spherical covariances): ``e_step``,
+    ``m_step``, ``log_likelihood``, ``fit``, and ``sample``, ``predict``,
+    ``bic``, ``aic``.
 em
     The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``.
 datasets
@@ -21,7 +29,7 @@ plots, widgets
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import coins, datasets, em, kmeans
+from . import coins, datasets, em, gmm, kmeans, soft
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "coins", "em", "datasets", "__version__"]
+__all__ = ["kmeans", "soft", "coins", "gmm", "em", "datasets", "__version__"]

@@ -12,7 +12,7 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_rng", "read_only"]
+__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_resp", "check_rng", "read_only"]
 
 
 def _describe(value: object) -> str:
@@ -136,6 +136,27 @@ def check_labels(labels: object, n_samples: int, k: int | None = None) -> np.nda
     if low < 0:
         raise ValueError(f"labels must not be negative; got {low}")
     return labels.astype(np.intp, copy=False)
+
+
+def check_resp(
+    resp: object, n_rows: int | None = None, *, data: str = "X", rows: str = "n_samples"
+) -> np.ndarray:
+    """Return ``resp`` as responsibilities: a 2-d float64 array of probabilities whose rows sum to 1.
+
+    With ``n_rows``, it must have one row per row of the data, whose name
+    (``data``) and row count's name (``rows``) the messages use.  A row may
+    be off 1 by rounding (up to 1e-8).
+    """
+    resp = check_array(resp, "resp", ndim=2, shape_hint=f"of shape ({rows}, k)", reshape_advice=False)
+    if n_rows is not None and resp.shape[0] != n_rows:
+        raise ValueError(f"resp must have one row per row of {data} ({n_rows}); got shape {resp.shape}")
+    if np.any(resp < 0) or np.any(resp > 1):
+        raise ValueError("resp must hold probabilities between 0 and 1")
+    errors = np.abs(resp.sum(axis=1) - 1.0)
+    if errors.max() > 1e-8:
+        row = int(np.argmax(errors))
+        raise ValueError(f"each row of resp must sum to 1; row {row} sums to {float(resp[row].sum())!r}")
+    return resp
 
 
 def check_rng(rng: object) -> np.random.Generator:

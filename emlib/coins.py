@@ -45,7 +45,7 @@ import numpy as np
 
 from . import em
 from ._math import log_normalize, logsumexp
-from ._validation import check_array, check_float, read_only
+from ._validation import check_array, check_float, check_resp, read_only
 
 __all__ = [
     "Params",
@@ -180,19 +180,6 @@ def _check_weights(weights: object, k: int, name: str = "weights", *, start: boo
     if not np.isclose(weights.sum(), 1.0, rtol=0, atol=1e-9):
         raise ValueError(f"{name} must sum to 1; got sum {float(weights.sum())!r}")
     return weights
-
-
-def _check_resp(resp: object, n_rows: int) -> np.ndarray:
-    resp = check_array(resp, "resp", ndim=2, shape_hint="of shape (n_rows, k)", reshape_advice=False)
-    if resp.shape[0] != n_rows:
-        raise ValueError(f"resp must have one row per row of heads ({n_rows}); got shape {resp.shape}")
-    if np.any(resp < 0) or np.any(resp > 1):
-        raise ValueError("resp must hold probabilities between 0 and 1")
-    sums = resp.sum(axis=1)
-    if not np.allclose(sums, 1.0, rtol=0, atol=1e-8):
-        row = int(np.argmax(np.abs(sums - 1.0)))
-        raise ValueError(f"each row of resp must sum to 1; row {row} sums to {float(sums[row])!r}")
-    return resp
 
 
 # --------------------------------------------------------------------------
@@ -389,7 +376,7 @@ def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
         ``heads`` and ``tails``, each of shape ``(n_rows, k)``.
     """
     heads, tosses = _check_counts(heads, tosses)
-    resp = _check_resp(resp, len(heads))
+    resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
     return Counts(resp * heads[:, None], resp * (tosses - heads)[:, None])
 
 
@@ -424,7 +411,7 @@ def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
     array([0.8 , 0.45])
     """
     heads, tosses = _check_counts(heads, tosses)
-    resp = _check_resp(resp, len(heads))
+    resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
     empty = ~np.any(resp > 0, axis=0)
     if np.any(empty):
         raise ValueError(

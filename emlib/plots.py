@@ -18,15 +18,16 @@ import numpy as np
 
 try:
     from matplotlib.axes import Axes
-    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb
     from matplotlib.figure import Figure
+    from matplotlib.patches import Circle, Ellipse
 except ImportError as error:  # the optional extra is missing
     raise ImportError(
         "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
     ) from error
 
-from . import coins, em, kmeans
-from ._validation import check_array, check_int, check_labels
+from . import coins, em, gmm, kmeans, soft
+from ._validation import check_array, check_float, check_int, check_labels, check_resp
 
 __all__ = [
     "PALETTE",
@@ -43,6 +44,14 @@ __all__ = [
     "coin_landscape",
     "coin_start_frames",
     "log_likelihood_trace",
+    "mixture_state",
+    "mixtures",
+    "mixture_histograms",
+    "mixture_frames",
+    "resp_colours",
+    "soft_state",
+    "soft_assignments",
+    "soft_kmeans_frames",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
@@ -573,3 +582,418 @@ def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -
     ax.grid(alpha=0.3)
     ax.legend(frameon=False)
     return fig
+
+
+# --------------------------------------------------------------------------
+# Soft assignments and soft k-means (the chapter "From hard to soft assignments")
+# --------------------------------------------------------------------------
+
+
+def resp_colours(resp: object) -> np.ndarray:
+    """Colours for softly assigned points: each row's mix of the clusters' colours.
+
+    Point ``i`` gets ``sum_k resp[i, k] * PALETTE[k]``, mixed in RGB.  A point
+    that belongs wholly to cluster ``k`` has exactly that cluster's colour,
+    as in :func:`kmeans_state`; a point split between two clusters is a blend
+    of their colours; a point split evenly among many is a dull grey-brown.
+    Beyond ``len(PALETTE)`` clusters the colours repeat, as everywhere in this
+    module.
+
+    Parameters
+    ----------
+    resp : array-like of shape (n_samples, k)
+        Responsibilities between 0 and 1, each row summing to 1 (for
+        example from :func:`emlib.soft.responsibilities`).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, 3)
+        RGB colours with entries between 0 and 1, for matplotlib's ``c=`` or
+        ``color=``.
+
+    Raises
+    ------
+    TypeError
+        If ``resp`` does not hold real numbers.
+    ValueError
+        If ``resp`` is not a finite, non-empty 2-d array of probabilities whose
+        rows sum to 1.
+
+    Examples
+    --------
+    >>> resp_colours([[1.0, 0.0], [0.5, 0.5]]).round(3)
+    array([[0.   , 0.447, 0.698],
+           [0.451, 0.535, 0.349]])
+    """
+    resp = check_resp(resp)
+    palette = np.array([to_rgb(_colour(index)) for index in range(resp.shape[1])])
+    return np.clip(resp @ palette, 0.0, 1.0)
+
+
+def soft_state(
+    X: object,
+    centers: object,
+    resp: object,
+    *,
+    ax: Axes,
+    sigma: float | None = None,
+    limits=None,
+    title: str | None = None,
+) -> Axes:
+    """Draw 2-d points coloured by their responsibilities, and the centers, into ``ax``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The points.
+    centers : array-like of shape (k, 2)
+        The centers, drawn as large crosses in their cluster's colour.
+    resp : array-like of shape (n_samples, k)
+        Each point's responsibilities; its colour mixes the clusters'
+        colours in these proportions (:func:`resp_colours`).
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    sigma : float, optional
+        Draw a dashed circle of this radius around each center: the standard
+        deviation of the round Normal clouds behind the responsibilities.
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed axis limits, so that a sequence of frames does not jump.
+    title : str, optional
+        The panel's title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    X = _check_2d_points(X)
+    centers = _check_2d_points(centers, "centers")
+    colours = resp_colours(resp)
+    if colours.shape[0] != len(X) or np.shape(resp)[1] != len(centers):
+        raise ValueError(
+            f"resp must have shape (n_samples, k) = ({len(X)}, {len(centers)}); got {np.shape(resp)}"
+        )
+    if sigma is not None:
+        sigma = check_float(sigma, "sigma", minimum=0.0)
+    limits = data_limits(X) if limits is None else limits
+    ax.scatter(X[:, 0], X[:, 1], s=16, c=colours, alpha=0.9, linewidths=0)
+    if sigma is not None:
+        for index, center in enumerate(centers):
+            ax.add_patch(Circle(center, sigma, fill=False, ls="--", lw=1.1, color=_colour(index), zorder=3))
+    ax.scatter(centers[:, 0], centers[:, 1], marker="X", s=200,
+               c=[_colour(i) for i in range(len(centers))], edgecolor="black", linewidths=1.3, zorder=5)
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+    return ax
+
+
+def soft_assignments(X: object, centers: object, resps: Sequence[object], titles: Sequence[str]) -> Figure:
+    """Several soft assignments of the same points to the same centers, side by side.
+
+    Each panel colours the points by one array of responsibilities (see
+    :func:`soft_state`), for example the same centers under different rules
+    or different stiffnesses.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The points.
+    centers : array-like of shape (k, 2)
+        The centers, the same in every panel.
+    resps : sequence of arrays of shape (n_samples, k)
+        One array of responsibilities per panel.
+    titles : sequence of str
+        One title per panel.
+    """
+    X = _check_2d_points(X)
+    resps = list(resps)
+    if not resps:
+        raise ValueError("resps must hold at least one array of responsibilities")
+    titles = _one_per(titles, len(resps), "titles", "array of responsibilities")
+    limits = data_limits(X)
+    fig, axes = new_figure(1, len(resps), panel_size=(3.3, 3.0))
+    for ax, resp, title in zip(axes[0], resps, titles):
+        soft_state(X, centers, resp, ax=ax, limits=limits, title=title)
+    return fig
+
+
+def _check_soft_result(result: object, name: str) -> em.EMResult:
+    if not (isinstance(result, em.EMResult) and isinstance(result.params, soft.Params)):
+        raise TypeError(f"{name} must be the result of soft.fit; got {type(result).__name__}")
+    return result
+
+
+def _places(centers: np.ndarray, tolerance: float) -> list[tuple[np.ndarray, int]]:
+    """Centers that lie within ``tolerance`` of an earlier one, counted as one place."""
+    places: list[list] = []
+    for center in centers:
+        for place in places:
+            if np.linalg.norm(center - place[0]) <= tolerance:
+                place[1] += 1
+                break
+        else:
+            places.append([center, 1])
+    return [(position, count) for position, count in places]
+
+
+def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[str, Figure]]:
+    """One figure per soft k-means fit, for a slider over the stiffness.
+
+    Each frame shows the final centers of one :func:`emlib.soft.fit`, the
+    points coloured by their final responsibilities, and a dashed circle of
+    radius ``sigma = 1 / sqrt(2 beta)`` around each center.  Centers that
+    have merged (closer than 1 % of the data's extent) are drawn on top of
+    each other and marked with their number, such as "×2"; the title says at
+    how many places the centers are.  Every frame has the same axis limits.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The data the results were fitted to.
+    results : sequence of em.EMResult
+        Results of :func:`emlib.soft.fit`, each with a different ``beta``,
+        in slider order.
+
+    Returns
+    -------
+    list of (str, Figure)
+        A label per frame, the value of ``beta`` (``"0.1"``), and its figure.
+
+    Raises
+    ------
+    TypeError
+        If a result is not a result of :func:`emlib.soft.fit`.
+    ValueError
+        If there are no results, two have the same ``beta`` (to 3 digits), or
+        their centers are not points of the plane.
+    """
+    X = _check_2d_points(X)
+    results = [_check_soft_result(r, f"results[{i}]") for i, r in enumerate(results)]
+    if not results:
+        raise ValueError("results must hold at least one fit")
+    labels = [f"{result.params.beta:.3g}" for result in results]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"results must have distinct values of beta; got {labels}")
+    limits = data_limits(X)
+    tolerance = 0.01 * float(np.ptp(X, axis=0).max())
+    frames = []
+    for label, result in zip(labels, results):
+        centers, beta = result.params
+        sigma = 1.0 / np.sqrt(2.0 * beta)
+        resp = soft.responsibilities(X, centers, beta)
+        places = _places(centers, tolerance)
+        fig, axes = new_figure(panel_size=(5.0, 4.2))
+        ax = soft_state(X, centers, resp, ax=axes[0, 0], sigma=sigma, limits=limits,
+                        title=(f"β = {label}   (σ = {sigma:.2f}):   {len(centers)} centers at "
+                               f"{len(places)} place{'s' if len(places) > 1 else ''}\n"
+                               f"log-likelihood {result.log_likelihood:.1f} after {result.n_iter} iterations"))
+        for position, count in places:
+            if count > 1:
+                ax.annotate(f"×{count}", position, xytext=(9, 7), textcoords="offset points",
+                            fontsize=11, fontweight="bold", zorder=6)
+        frames.append((label, fig))
+    return frames
+
+
+# --------------------------------------------------------------------------
+# Gaussian mixtures (the chapter "Gaussian mixtures")
+# --------------------------------------------------------------------------
+
+_BINS = 40  # histogram bins for 1-d mixtures
+
+
+def _check_mixture_data(X: object) -> np.ndarray:
+    X = check_array(X, "X", ndim=2, shape_hint="of shape (n, 1) or (n, 2)")
+    if X.shape[1] not in (1, 2):
+        raise ValueError(f"X must have 1 or 2 columns to be drawn; got shape {X.shape}")
+    return X
+
+
+def _check_gmm_result(result: object, name: str = "result") -> em.EMResult:
+    if not (isinstance(result, em.EMResult) and isinstance(result.params, gmm.Params)):
+        raise TypeError(f"{name} must be the em.EMResult of gmm.fit; got {type(result).__name__}")
+    return result
+
+
+def _weighted_densities(grid: np.ndarray, params: gmm.Params) -> np.ndarray:
+    """``weights[j] N(x | j)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
+    resp, _ = gmm.e_step(grid, params)
+    return resp * np.exp(gmm.log_density(grid, params))[:, None]
+
+
+def _mixture_limits(X: np.ndarray, params: Sequence[gmm.Params]):
+    """Axis limits for the data: for 1-d data, x and a height that holds every curve and the histogram."""
+    if X.shape[1] == 2:
+        return data_limits(X)
+    (xlim, _) = data_limits(np.column_stack([X[:, 0], X[:, 0]]))
+    grid = np.linspace(*xlim, 400)[:, None]
+    tallest = max(_weighted_densities(grid, p).sum(axis=1).max() for p in params)
+    heights, _ = np.histogram(X[:, 0], bins=_BINS, density=True)
+    return xlim, (0.0, 1.1 * max(tallest, heights.max()))
+
+
+def _ellipse(ax: Axes, mean: np.ndarray, covariance: np.ndarray, radius: float, **style) -> None:
+    """The contour at ``radius`` standard deviations of a 2-d Normal."""
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    angle = np.degrees(np.arctan2(eigenvectors[1, -1], eigenvectors[0, -1]))
+    width, height = 2 * radius * np.sqrt(eigenvalues[::-1])
+    ax.add_patch(Ellipse(mean, width, height, angle=angle, fill=False, **style))
+
+
+def _full_covariances(params: gmm.Params) -> np.ndarray:
+    covariances = np.asarray(params.covariances)
+    d = params.means.shape[1]
+    if covariances.ndim == 3:
+        return covariances
+    if covariances.ndim == 2:
+        return covariances[:, :, None] * np.eye(d)
+    return covariances[:, None, None] * np.eye(d)
+
+
+def mixture_state(
+    X: object, params: gmm.Params, *, ax: Axes, limits=None, title: str | None = None,
+) -> Axes:
+    """Draw data and a Gaussian mixture into ``ax``: the picture of one EM iteration.
+
+    For 1-d data: a density histogram of the points, each component's
+    weighted density ``weights[j] N(x | j)`` in its colour, their sum (the
+    mixture) in black, and a rug of the points coloured by responsibility.
+    For 2-d data: the points coloured by responsibility
+    (:func:`resp_colours`), each mean as a cross, and ellipses at 1 and 2
+    standard deviations of each component.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 1) or (n, 2)
+        The data.
+    params : gmm.Params
+        The mixture (any covariance type) with as many features as ``X``.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed limits, so that a sequence of frames does not jump.
+    title : str, optional
+        The panel's title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    X = _check_mixture_data(X)
+    resp, _ = gmm.e_step(X, params)  # also checks params against X
+    params = gmm.Params(*(np.asarray(part) for part in params))
+    limits = _mixture_limits(X, [params]) if limits is None else limits
+    colours = resp_colours(resp)
+    k = len(params.weights)
+    if X.shape[1] == 1:
+        grid = np.linspace(*limits[0], 400)
+        densities = _weighted_densities(grid[:, None], params)
+        ax.hist(X[:, 0], bins=_BINS, density=True, color=GREY, alpha=0.35)
+        for j in range(k):
+            ax.plot(grid, densities[:, j], color=_colour(j), lw=2)
+        ax.plot(grid, densities.sum(axis=1), color="black", lw=1.2, ls="--")
+        rug = limits[1][1] * 0.025
+        ax.scatter(X[:, 0], np.full(len(X), rug), c=colours, marker="|", s=90, linewidths=1)
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+    else:
+        ax.scatter(X[:, 0], X[:, 1], s=12, c=colours, alpha=0.85, linewidths=0)
+        for j, (mean, covariance) in enumerate(zip(params.means, _full_covariances(params))):
+            for radius in (1, 2):
+                _ellipse(ax, mean, covariance, radius, color=_colour(j), lw=2.2 - 0.8 * radius,
+                         ls="-" if radius == 1 else "--", zorder=4)
+        ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=160,
+                   c=[_colour(j) for j in range(k)], edgecolor="black", linewidths=1.2, zorder=5)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> Figure:
+    """The same data under several mixtures, side by side (see :func:`mixture_state`)."""
+    X = _check_mixture_data(X)
+    params = list(params)
+    titles = _one_per(titles, len(params), "titles", "mixture")
+    for index, each in enumerate(params):
+        gmm._check_params(each, X.shape[1], name=f"params[{index}]")
+    limits = _mixture_limits(X, params)
+    size = (4.0, 3.2) if X.shape[1] == 1 else (3.8, 3.8)
+    fig, axes = new_figure(1, len(params), panel_size=size)
+    for ax, each, title in zip(axes[0], params, titles):
+        mixture_state(X, each, ax=ax, limits=limits, title=title)
+    return fig
+
+
+def mixture_histograms(x: object, labels: object) -> Figure:
+    """1-d data as histograms: each group in its colour, and all mixed together as EM sees them.
+
+    Parameters
+    ----------
+    x : array-like of shape (n, 1)
+        The points.
+    labels : array-like of shape (n,)
+        The group each point came from (hidden from EM; shown for reference).
+
+    Returns
+    -------
+    Figure
+    """
+    x = check_array(x, "x", ndim=2, shape_hint="of shape (n, 1)")
+    if x.shape[1] != 1:
+        raise ValueError(f"x must have one column; got shape {x.shape}")
+    labels = check_labels(labels, len(x))
+    bins = np.histogram_bin_edges(x[:, 0], bins=_BINS)
+    fig, axes = new_figure(1, 2, panel_size=(4.2, 3.0))
+    for group in np.unique(labels):
+        axes[0, 0].hist(x[labels == group, 0], bins=bins, color=_colour(group), alpha=0.65,
+                        label=f"group {group + 1}")
+    axes[0, 0].legend(frameon=False)
+    axes[0, 0].set_title("where the points came from")
+    axes[0, 1].hist(x[:, 0], bins=bins, color=GREY)
+    axes[0, 1].set_title("what EM is given")
+    for ax in axes[0]:
+        ax.set_xlabel("x")
+        ax.set_ylabel("count")
+    return fig
+
+
+def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
+    """One figure per iteration of a 1-d or 2-d ``gmm.fit`` run, for a slider.
+
+    Each frame shows the mixture after that iteration (:func:`mixture_state`)
+    beside the log-likelihood so far, on axes fixed across frames.
+
+    Returns
+    -------
+    list of (label, Figure)
+        ``("0", start)``, ``("1", after iteration 1)``, and so on.
+    """
+    X = _check_mixture_data(X)
+    result = _check_gmm_result(result)
+    limits = _mixture_limits(X, [step.params for step in result.history])
+    values = result.log_likelihoods
+    spread = max(values.max() - values.min(), 1e-9)
+    frames = []
+    for t, step in enumerate(result.history):
+        fig, axes = new_figure(1, 2, panel_size=(4.0, 3.4))
+        mixture_state(X, step.params, ax=axes[0, 0], limits=limits, title=f"after iteration {t}")
+        trace = axes[0, 1]
+        trace.plot(np.arange(result.n_iter + 1), values, color=GREY, lw=1)
+        trace.plot(np.arange(t + 1), values[: t + 1], color="black", marker="o", markersize=3)
+        trace.set_xlim(-0.5, result.n_iter + 0.5)
+        trace.set_ylim(values.min() - 0.05 * spread, values.max() + 0.05 * spread)
+        trace.set_xlabel("iteration")
+        trace.set_title(f"log-likelihood {values[t]:.2f}")
+        trace.grid(alpha=0.3)
+        frames.append((str(t), fig))
+    return frames

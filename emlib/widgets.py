@@ -31,11 +31,11 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 
-from . import kmeans, plots
+from . import em, kmeans, plots
 from ._validation import check_int
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
-           "FRAMES_CLASS"]
+           "soft_kmeans_slider", "mixture_slider", "FRAMES_CLASS"]
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -255,3 +255,59 @@ def coin_start_slider(
         pngs, [f"{theta:g}" for theta in starts_a], [f"{theta:g}" for theta in starts_b],
         descriptions=("start θ_A", "start θ_B"), value=value,
     )
+
+
+# --------------------------------------------------------------------------
+# Soft k-means (the chapter "From hard to soft assignments")
+# --------------------------------------------------------------------------
+
+
+def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywidgets.VBox:
+    """A static slider over the stiffness of soft k-means.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+        The data the results were fitted to.
+    results : sequence of em.EMResult
+        Results of :func:`emlib.soft.fit`, one per ``beta``, in slider order
+        (see :func:`plots.soft_kmeans_frames`).
+    value : int
+        The index of the result shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`).  The frames
+        are reduced to 128 colours, about 25 kB each.
+    """
+    frames = plots.soft_kmeans_frames(X, results)
+    pngs = [figure_png(fig, dpi=100, colors=128) for _, fig in frames]
+    return frame_slider(pngs, [label for label, _ in frames], description="stiffness β", value=value)
+
+
+# --------------------------------------------------------------------------
+# Gaussian mixtures (the chapter "Gaussian mixtures")
+# --------------------------------------------------------------------------
+
+
+def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
+    """A static slider over the iterations of a 1-d or 2-d ``gmm.fit`` run.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 1) or (n_samples, 2)
+        The data the run was fitted to.
+    result : em.EMResult
+        The result of :func:`emlib.gmm.fit`; one frame per entry of its
+        history (see :func:`plots.mixture_frames`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`); the frames
+        are reduced to 128 colours, which keeps them small.
+    """
+    frames = plots.mixture_frames(X, result)
+    pngs = [figure_png(fig, dpi=100, colors=128) for _, fig in frames]
+    return frame_slider(pngs, [label for label, _ in frames], description="iteration")

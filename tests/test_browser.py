@@ -213,8 +213,21 @@ def test_the_kmeans_chapter_has_a_static_slider(visit):
     assert _frame_sliders(page.page).count() >= 1
 
 
+def test_the_soft_chapter_has_a_static_slider_over_beta(visit):
+    page = visit("book/soft.html")
+    boxes = _frame_sliders(page.page)
+    assert boxes.count() >= 1
+    readouts = [boxes.nth(i).locator(".widget-readout").first.inner_text() for i in range(boxes.count())]
+    assert "0.02" in readouts, f"no slider opening on β = 0.02; readouts: {readouts}"
+
+
 def test_the_coins_chapter_has_a_two_slider_grid(visit):
     page = visit("book/coins.html")
     grids = [i for i in range(_frame_sliders(page.page).count())
              if _frame_sliders(page.page).nth(i).locator(".noUi-handle").count() == 2]
     assert grids, "no widget with two sliders on the coins page"
+
+
+def test_the_gmm_chapter_has_a_slider_for_each_run(visit):
+    page = visit("book/gmm.html")
+    assert _frame_sliders(page.page).count() >= 2  # the 1-d and the 2-d run

@@ -1,0 +1,955 @@
+"""Gaussian mixtures: which Gaussian made each point?
+
+A mixture of ``k`` Gaussians in ``d`` dimensions draws each point by first
+picking a component ``j`` with probability ``weights[j]`` and then drawing
+from the Normal distribution ``N(means[j], covariances[j])``.  Which component
+made each point is hidden.  EM estimates all three anyway:
+
+* the **E-step** (:func:`e_step`) gives each point's *responsibilities*,
+  ``resp[i, j] = P(component j | x_i)``, by Bayes' rule;
+* the **M-step** (:func:`m_step`) re-estimates each component from all the
+  points, each weighted by its responsibility: the weight is the average
+  responsibility, the mean the weighted mean, the covariance the weighted
+  covariance about that mean.
+
+:func:`fit` alternates them with :func:`emlib.em.run`; :func:`log_likelihood`
+is the quantity EM climbs.  :func:`sample` draws from a mixture, :func:`bic`
+and :func:`aic` score a fit.
+
+Covariance types
+----------------
+``Params.covariances`` has one of three shapes, and the shape says which
+model it is (:func:`covariance_type_of`):
+
+* ``"full"``, shape ``(k, d, d)``: any symmetric positive definite matrix;
+* ``"diag"``, shape ``(k, d)``: a variance per feature, no correlation;
+* ``"spherical"``, shape ``(k,)``: one variance for all features.
+
+Numerics
+--------
+Densities are handled as logarithms and responsibilities come from
+log-sum-exp, so points far from every component get exact responsibilities
+rather than ``0 / 0``.  Distances are computed from each point's offset to
+each mean, whitened by the component's covariance (one Cholesky call
+factorises all full covariances, and one matrix product whitens a point
+against all components at once), never from expanded squares, so nothing
+cancels when the groups are tight and far apart.  Points are processed in
+blocks of about 32 000 numbers, so the temporaries stay small however many
+points there are; the largest arrays are the data (and a shifted copy) and,
+in :func:`e_step`, the ``(n, k)`` responsibilities.
+
+Inside :func:`fit` each E-step also accumulates what the next M-step needs
+(each component's total responsibility, weighted sum and weighted scatter,
+the *expected sufficient statistics*), so an iteration reads the data once.
+The scatter is taken about the current means and moved to the new ones;
+when a mean moves so far, relative to its new spread, that the move would
+cost more than a few digits, the scatter is gathered again about the new
+means in a second pass.
+
+``reg_covar`` is added to the diagonal of every covariance the M-step
+produces, as in scikit-learn; it keeps a component that sits on very few
+points from collapsing to a singular covariance, where the likelihood is
+unbounded.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+
+from . import em, kmeans
+from ._validation import check_array, check_float, check_int, check_resp, check_rng, read_only
+
+__all__ = [
+    "COVARIANCE_TYPES",
+    "INIT_METHODS",
+    "Params",
+    "ComponentCollapse",
+    "covariance_type_of",
+    "e_step",
+    "m_step",
+    "log_likelihood",
+    "log_density",
+    "predict",
+    "fit",
+    "sample",
+    "n_parameters",
+    "bic",
+    "aic",
+]
+
+COVARIANCE_TYPES = ("full", "diag", "spherical")
+INIT_METHODS = kmeans.INIT_METHODS
+_LOG_2PI = np.log(2 * np.pi)
+_SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
+_BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block: 256 KB
+_LARGEST_SPREAD = 1e150  # of X along a feature: beyond, squares overflow
+_MOVE_LIMIT = 1e4  # (mean's move / new spread)^2 beyond which the scatter is gathered again
+
+
+class Params(NamedTuple):
+    """The parameters of a Gaussian mixture with ``k`` components in ``d`` dimensions.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (k,)
+        The mixing weights, ``P(component j)``: non-negative, summing to 1.
+    means : ndarray of shape (k, d)
+        The components' means.
+    covariances : ndarray of shape (k, d, d), (k, d) or (k,)
+        The components' covariance matrices (``"full"``), their diagonals
+        (``"diag"``) or a single variance each (``"spherical"``).
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+
+
+# --------------------------------------------------------------------------
+# Checking input
+# --------------------------------------------------------------------------
+
+
+def _check_X(X: object) -> np.ndarray:
+    X = check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)")
+    if np.ptp(X, axis=0).max() > _LARGEST_SPREAD:
+        raise ValueError(
+            f"X spreads over more than {_LARGEST_SPREAD:.0e} along a feature, so its squares "
+            "overflow float64; rescale X (for example to standard units)"
+        )
+    return X
+
+
+def _kind(covariances: np.ndarray) -> str:
+    return COVARIANCE_TYPES[3 - covariances.ndim]
+
+
+def _check_covariance_type(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"covariance_type must be a string; got {type(value).__name__}")
+    if value not in COVARIANCE_TYPES:
+        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}; got {value!r}")
+    return value
+
+
+def _failed_components(covariances: np.ndarray) -> list[int]:
+    """The components whose covariance is not positive definite, to working precision.
+
+    A matrix counts as singular when its smallest eigenvalue is within
+    rounding (``10 d`` machine epsilons) of 0, relative to its largest: a
+    Cholesky factorisation may still succeed there, but the density it gives
+    is meaningless.
+    """
+    if covariances.ndim < 3:
+        return np.flatnonzero(covariances.reshape(len(covariances), -1).min(axis=1) <= 0).tolist()
+    eigenvalues = np.linalg.eigvalsh(covariances)
+    floor = _SINGULAR * covariances.shape[1] * np.maximum(eigenvalues[:, -1], 0)
+    return np.flatnonzero(eigenvalues[:, 0] <= floor).tolist()
+
+
+def _check_params(params: object, n_features: int | None = None, name: str = "params") -> Params:
+    """Return ``params`` as a :class:`Params` of float64 arrays, or say what is wrong with it."""
+    if not (isinstance(params, tuple) and len(params) == 3):
+        raise TypeError(
+            f"{name} must be a gmm.Params(weights, means, covariances); got {type(params).__name__}"
+        )
+    weights = check_array(params[0], f"{name}.weights", ndim=1, shape_hint="(k,)")
+    k = len(weights)
+    means = check_array(params[1], f"{name}.means", ndim=2, shape_hint="(k, n_features)",
+                        reshape_advice=False)
+    d = means.shape[1]
+    if means.shape[0] != k:
+        raise ValueError(
+            f"{name}.means must have one row per component, k = {k} (the length of "
+            f"{name}.weights); got shape {means.shape}"
+        )
+    if n_features is not None and d != n_features:
+        raise ValueError(
+            f"{name}.means must have n_features = {n_features} columns, like X; got shape {means.shape}"
+        )
+    raw = params[2]
+    shapes = {3: (k, d, d), 2: (k, d), 1: (k,)}
+    try:
+        ndim = 3 if raw is None or isinstance(raw, (str, bytes)) else np.ndim(raw)
+    except ValueError:  # ragged nested lists: check_array says so
+        ndim = 3
+    if ndim not in shapes:
+        raise ValueError(
+            f"{name}.covariances must have shape (k, d, d) for full, (k, d) for diagonal or (k,) "
+            f"for spherical covariances, with k = {k} and d = {d}; got a {ndim}-d array"
+        )
+    covariances = check_array(raw, f"{name}.covariances", ndim=ndim, reshape_advice=False)
+    if covariances.shape != shapes[ndim]:
+        raise ValueError(
+            f"{name}.covariances must have shape {shapes[ndim]} for {_kind(covariances)} "
+            f"covariances (k = {k} components, d = {d} features); got {covariances.shape}"
+        )
+    if (weights < 0).any():
+        raise ValueError(f"{name}.weights must not be negative; got {weights.tolist()}")
+    if abs(weights.sum() - 1) > 1e-8:
+        raise ValueError(f"{name}.weights must sum to 1; they sum to {float(weights.sum())!r}")
+    if ndim == 3:
+        asymmetry = np.abs(covariances - covariances.swapaxes(1, 2)).max(axis=(1, 2))
+        scale = np.abs(covariances).max(axis=(1, 2))
+        bad = np.flatnonzero(asymmetry > 1e-8 * scale)
+        if bad.size:
+            raise ValueError(
+                f"{name}.covariances[{bad[0]}] is not symmetric (entries differ from their "
+                f"transpose by up to {asymmetry[bad[0]]:.3g})"
+            )
+        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
+    failed = _failed_components(covariances)
+    if failed:
+        what = "variances must be positive" if ndim < 3 else "matrix is not positive definite"
+        raise ValueError(f"{name}.covariances[{failed[0]}] is not a covariance: its {what}")
+    return Params(weights, means, covariances)
+
+
+def _check_sample_weight(sample_weight: object, n_samples: int) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    weights = check_array(sample_weight, "sample_weight", ndim=1, shape_hint="(n_samples,)")
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have one entry per row of X, shape ({n_samples},); got {weights.shape}"
+        )
+    if (weights < 0).any():
+        raise ValueError("sample_weight must not be negative")
+    if weights.sum() == 0:
+        raise ValueError("sample_weight must not be all zero")
+    return weights
+
+
+# --------------------------------------------------------------------------
+# One pass over the data, in blocks of rows
+# --------------------------------------------------------------------------
+
+
+class _Components(NamedTuple):
+    """What the E-step needs of the parameters, in the shifted frame.
+
+    Each point is *whitened* against each component: ``y_ij = (x_i - mu_j)
+    P_j`` with ``P_j = L_j^{-T}`` and ``Sigma_j = L_j L_j^T``, so that its
+    Mahalanobis distance is ``|y_ij|^2``.  For ``"full"`` covariances the
+    ``P_j`` are stacked side by side as a ``(d, k * d)`` matrix and
+    ``x @ whiten - offsets`` whitens a point against every component in one
+    product.  For ``"diag"`` and ``"spherical"`` ``whiten`` holds the inverse
+    standard deviations, ``(k, d)`` or ``(k, 1)``.  ``factor`` undoes the
+    whitening: ``L_j`` for full covariances, the standard deviations
+    otherwise.
+    """
+
+    kind: str
+    means: np.ndarray  # (k, d), shifted
+    whiten: np.ndarray
+    offsets: np.ndarray | None  # full: means_j @ P_j, flattened (k * d,)
+    factor: np.ndarray
+    log_const: np.ndarray  # (k,): log w_j - log det(Sigma_j) / 2 - d log(2 pi) / 2
+
+
+def _components(params: Params, shift: np.ndarray) -> _Components:
+    """Factorise every component once (one batched Cholesky call for full covariances).
+
+    Raises ``numpy.linalg.LinAlgError`` naming the first component whose
+    covariance is singular to working precision (see
+    :func:`_failed_components`); callers turn that into a message.
+    """
+    weights, means, covariances = params
+    k, d = means.shape
+    means = means - shift
+    failed = _failed_components(covariances)
+    if failed:
+        raise np.linalg.LinAlgError(f"component {failed[0]}'s covariance is singular")
+    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: that component never fits
+        log_weights = np.log(weights)
+    kind = _kind(covariances)
+    offsets = None
+    if kind == "full":
+        factor = np.linalg.cholesky(covariances)
+        whiten = np.linalg.inv(factor).swapaxes(1, 2)  # P_j = L_j^{-T}
+        half_log_det = np.log(np.diagonal(factor, axis1=1, axis2=2)).sum(axis=1)
+        offsets = np.einsum("kd,kde->ke", means, whiten).ravel()
+        whiten = whiten.transpose(1, 0, 2).reshape(d, k * d)
+    else:
+        factor = np.sqrt(covariances)
+        whiten = 1 / factor if kind == "diag" else 1 / factor[:, None]
+        half_log_det = np.log(factor).sum(axis=1) if kind == "diag" else d * np.log(factor)
+    return _Components(kind, means, whiten, offsets, factor, log_weights - half_log_det - 0.5 * d * _LOG_2PI)
+
+
+def _whitened(block: np.ndarray, comps: _Components) -> np.ndarray:
+    """``(x_i - mu_j) P_j`` for a block of shifted rows, shape ``(rows, k, d)``."""
+    if comps.kind == "full":
+        whitened = block @ comps.whiten
+        whitened -= comps.offsets
+        return whitened.reshape(len(block), *comps.means.shape)
+    return (block[:, None, :] - comps.means) * comps.whiten
+
+
+def _log_joint(whitened: np.ndarray, comps: _Components) -> np.ndarray:
+    """``log w_j + log N(x_i | j)`` from the whitened offsets, shape ``(k, rows)``.
+
+    Component-major, so that the reductions over components run along
+    contiguous rows.
+    """
+    rows, k, _ = whitened.shape
+    log_joint = np.einsum("ikd,ikd->ki", whitened, whitened, out=np.empty((k, rows)))  # Mahalanobis
+    log_joint *= -0.5
+    log_joint += comps.log_const[:, None]
+    return log_joint
+
+
+def _normalize(log_joint: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log-responsibilities ``(k, rows)`` and each row's log-density, by log-sum-exp.
+
+    Overwrites ``log_joint``.  A point whose density underflows under every
+    component (``-inf`` throughout) is an error, not a NaN.
+    """
+    top = log_joint.max(axis=0)
+    if not np.all(np.isfinite(top)):
+        raise ValueError(
+            "a point lies so far from every component (relative to its spread) that its density "
+            "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
+            "covariances, or start from wider components"
+        )
+    log_joint -= top
+    log_sums = np.log(np.exp(log_joint).sum(axis=0))
+    log_joint -= log_sums
+    return log_joint, log_sums + top
+
+
+def _blocks(n_samples: int, k: int, d: int):
+    size = max(16, _BLOCK_ENTRIES // (k * d))
+    return (slice(start, start + size) for start in range(0, n_samples, size))
+
+
+class _Data(NamedTuple):
+    """The data shifted to their (weighted) mean, with the weights of the rows."""
+
+    shifted: np.ndarray
+    shift: np.ndarray
+    sample_weight: np.ndarray | None
+    total_weight: float
+
+
+def _prepare(X: np.ndarray, sample_weight: np.ndarray | None) -> _Data:
+    shift = np.average(X, axis=0, weights=sample_weight)
+    total = float(len(X) if sample_weight is None else sample_weight.sum())
+    return _Data(X - shift, shift, sample_weight, total)
+
+
+def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """The log-responsibilities ``(n, k)`` and the log-density of every row ``(n,)``."""
+    data = _prepare(X, None)
+    comps = _components(params, data.shift)
+    n, (k, d) = len(X), comps.means.shape
+    log_resp, log_density = np.empty((n, k)), np.empty(n)
+    for rows in _blocks(n, k, d):
+        block = data.shifted[rows]
+        log_resp_t, log_density[rows] = _normalize(_log_joint(_whitened(block, comps), comps))
+        log_resp[rows] = log_resp_t.T
+    return log_resp, log_density
+
+
+# --------------------------------------------------------------------------
+# The M-step, from expected sufficient statistics
+# --------------------------------------------------------------------------
+
+
+class _Statistics(NamedTuple):
+    """Each component's total responsibility, weighted sum and weighted scatter.
+
+    The scatter is taken about ``anchors`` (in the shifted frame), of the
+    whitened offsets when ``factor`` is given (``factor`` undoes that, see
+    :class:`_Components`): ``(k, d, d)`` for full covariances, ``(k, d)``
+    for diagonal ones, ``(k,)`` (summed over features) for spherical ones.
+    """
+
+    counts: np.ndarray  # (k,)
+    sums: np.ndarray  # (k, d)
+    scatter: np.ndarray
+    anchors: np.ndarray  # (k, d)
+    factor: np.ndarray | None
+
+
+def _accumulator(kind: str, k: int, d: int) -> dict:
+    scatter_shape = {"full": (k, d, d), "diag": (k, d), "spherical": (k,)}[kind]
+    return {"counts": np.zeros(k), "sums": np.zeros((k, d)), "scatter": np.zeros(scatter_shape)}
+
+
+def _accumulate(stats: dict, kind: str, block: np.ndarray, resp: np.ndarray, offsets: np.ndarray) -> None:
+    """Add one block to the sufficient statistics in ``stats``.
+
+    ``resp`` is component-major, ``(k, rows)``, and already multiplied by
+    the sample weights; ``offsets`` ``(rows, k, d)`` are the points less the
+    anchors, whitened or not.
+    """
+    stats["counts"] += resp.sum(axis=1)
+    stats["sums"] += resp @ block
+    offsets = offsets.transpose(1, 0, 2)  # (k, rows, d)
+    weighted = np.multiply(resp[:, :, None], offsets, out=np.empty(offsets.shape))
+    if kind == "full":
+        stats["scatter"] += np.matmul(weighted.transpose(0, 2, 1), offsets)
+    elif kind == "diag":
+        stats["scatter"] += np.einsum("kid,kid->kd", weighted, offsets)
+    else:
+        stats["scatter"] += np.einsum("kid,kid->k", weighted, offsets)
+
+
+def _statistics(data: _Data, resp_of, anchors: np.ndarray, kind: str) -> _Statistics:
+    """Sufficient statistics about ``anchors``, unwhitened; ``resp_of(rows)`` gives ``(k, rows)``."""
+    k, d = anchors.shape
+    stats = _accumulator(kind, k, d)
+    for rows in _blocks(len(data.shifted), k, d):
+        block = data.shifted[rows]
+        _accumulate(stats, kind, block, resp_of(rows), block[:, None, :] - anchors)
+    return _Statistics(**stats, anchors=anchors, factor=None)
+
+
+class ComponentCollapse(ValueError):
+    """A component lost its points or its covariance became singular during fitting."""
+
+
+def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[Params, float]:
+    """The M-step proper: maximise the expected complete-data log-likelihood.
+
+    Also returns how far the worst mean moved from its anchor, squared, in
+    units of its new spread (the trace of its covariance): the scatter
+    moved that far loses about that factor times the machine epsilon,
+    relative.  ``inf`` if a component that moved has no spread left.
+    """
+    counts = stats.counts
+    empty = np.flatnonzero(counts <= 0)
+    if empty.size:
+        raise ComponentCollapse(
+            f"component {empty[0]} has no responsibility left (its total responsibility is 0): "
+            "no point belongs to it, so its mean and covariance are undefined; start elsewhere "
+            "or use fewer components"
+        )
+    k, d = stats.sums.shape
+    weights = counts / counts.sum()
+    means = stats.sums / counts[:, None]
+    moved = means - stats.anchors
+    factor = stats.factor
+    if stats.scatter.ndim == 3:
+        scatter = stats.scatter / counts[:, None, None]
+        if factor is not None:
+            scatter = factor @ scatter @ factor.swapaxes(1, 2)
+        covariances = scatter - moved[:, :, None] * moved[:, None, :]
+        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
+        spread = np.trace(covariances, axis1=1, axis2=2)
+        covariances[:, np.arange(d), np.arange(d)] += reg_covar
+    else:
+        spherical = stats.scatter.ndim == 1
+        scatter = stats.scatter / (counts if spherical else counts[:, None])
+        if factor is not None:
+            scatter = scatter * factor**2
+        variances = scatter - (np.einsum("kd,kd->k", moved, moved) if spherical else moved * moved)
+        variances[variances <= _SINGULAR * scatter] = 0  # cancelled down to rounding: no spread
+        spread = variances if spherical else variances.sum(axis=1)
+        covariances = (variances / d if spherical else variances) + reg_covar
+    squared_moves = np.einsum("kd,kd->k", moved, moved)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no spread left: count it as infinitely far
+        loss = np.where(squared_moves > 0, squared_moves / np.maximum(spread, 0), 0.0).max()
+    return Params(weights, means + shift, covariances), float(loss)
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+
+def covariance_type_of(params: Params) -> str:
+    """``"full"``, ``"diag"`` or ``"spherical"``, read from the shape of ``params.covariances``."""
+    return _kind(_check_params(params).covariances)
+
+
+def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
+    """The E-step: each point's responsibilities, and the log-likelihood.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    params : Params
+        The mixture: weights summing to 1, means ``(k, n_features)``,
+        covariances of any of the three types.
+
+    Returns
+    -------
+    resp : ndarray of shape (n_samples, k)
+        ``resp[i, j]``, the probability that component ``j`` made point
+        ``i``: ``weights[j] N(x_i | j) / sum_l weights[l] N(x_i | l)``.
+        Each row sums to 1.
+    log_likelihood : float
+        ``sum_i log sum_j weights[j] N(x_i | j)``, natural log.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or a part of ``params`` is not an array of real numbers.
+    ValueError
+        If ``X`` is not a finite 2-d array, or ``params`` is inconsistent
+        with it or with itself: shapes, weights negative or not summing to 1,
+        a covariance not symmetric positive definite.
+
+    Examples
+    --------
+    A point half-way between two equal components is shared equally.
+
+    >>> params = Params([0.5, 0.5], [[0.0], [2.0]], [1.0, 1.0])
+    >>> resp, _ = e_step([[1.0], [0.0]], params)
+    >>> resp.round(3).tolist()
+    [[0.5, 0.5], [0.881, 0.119]]
+    """
+    X = _check_X(X)
+    log_resp, log_density = _log_resp(X, _check_params(params, X.shape[1]))
+    return np.exp(log_resp), float(log_density.sum())
+
+
+def log_likelihood(X: object, params: Params) -> float:
+    """The log-likelihood of the data, ``sum_i log sum_j weights[j] N(x_i | j)`` (natural log).
+
+    Arguments as in :func:`e_step`, whose second output this is.
+
+    Examples
+    --------
+    One standard Normal component: the log-density at 0 is ``-log(2 pi) / 2``.
+
+    >>> round(log_likelihood([[0.0]], Params([1.0], [[0.0]], [1.0])), 6)
+    -0.918939
+    """
+    return float(log_density(X, params).sum())
+
+
+def log_density(X: object, params: Params) -> np.ndarray:
+    """The log of the mixture density at each point, ``log sum_j weights[j] N(x_i | j)``, shape ``(n_samples,)``.
+
+    Arguments as in :func:`e_step`.  Its sum is :func:`log_likelihood`;
+    ``exp(log_density(X, params))[:, None] * resp`` are the weighted component
+    densities ``weights[j] N(x_i | j)``.
+    """
+    X = _check_X(X)
+    return _log_resp(X, _check_params(params, X.shape[1]))[1]
+
+
+def predict(X: object, params: Params) -> np.ndarray:
+    """The most responsible component of each point, shape ``(n_samples,)``: a hard assignment.
+
+    Arguments as in :func:`e_step`.  Ties go to the lowest index.
+    """
+    return np.argmax(e_step(X, params)[0], axis=1)
+
+
+def m_step(
+    X: object,
+    resp: object,
+    *,
+    covariance_type: str = "full",
+    reg_covar: float = 1e-6,
+    sample_weight: object = None,
+) -> Params:
+    """The M-step: the parameters that maximise the expected log-likelihood.
+
+    With ``r_ij`` the responsibilities (times the sample weights, if any) and
+    ``n_j = sum_i r_ij``:
+
+    * ``weights[j] = n_j / sum_l n_l``;
+    * ``means[j] = sum_i r_ij x_i / n_j``;
+    * ``covariances[j] = sum_i r_ij (x_i - means[j])(x_i - means[j])^T / n_j``
+      plus ``reg_covar`` on the diagonal (its diagonal for ``"diag"``, the
+      average of its diagonal for ``"spherical"``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    resp : array-like of shape (n_samples, k)
+        Responsibilities, from :func:`e_step`; each row sums to 1.  One-hot
+        rows give the M-step of hard-assignment EM.
+    covariance_type : {"full", "diag", "spherical"}
+        The covariance model.
+    reg_covar : float
+        Added to the diagonal of each covariance; at least 0.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the rows; a row of weight 2 counts as two
+        copies of it.  ``None`` weights every row 1.
+
+    Returns
+    -------
+    Params
+
+    Raises
+    ------
+    ValueError
+        If a component has total responsibility 0 or its covariance comes
+        out not positive definite (raise ``reg_covar``), or if the input is
+        malformed (see :func:`e_step`).
+
+    Examples
+    --------
+    >>> X = [[0.0], [2.0], [10.0]]
+    >>> params = m_step(X, [[1, 0], [1, 0], [0, 1]], covariance_type="spherical", reg_covar=0.5)
+    >>> params.weights.round(3).tolist(), params.means.tolist(), params.covariances.tolist()
+    ([0.667, 0.333], [[1.0], [10.0]], [1.5, 0.5])
+    """
+    X = _check_X(X)
+    resp = check_resp(resp, len(X))
+    kind = _check_covariance_type(covariance_type)
+    reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
+    data = _prepare(X, _check_sample_weight(sample_weight, len(X)))
+    params = _m_step(data, resp, kind, reg_covar)
+    failed = _failed_components(params.covariances)
+    if failed:
+        raise ValueError(
+            f"component {failed[0]}'s covariance is singular: the points it is responsible for "
+            f"have no spread in some direction (for example fewer than {X.shape[1] + 1} distinct "
+            f"points, or all on a line); raise reg_covar (now {reg_covar}) to keep it positive "
+            "definite"
+        )
+    return params
+
+
+def _m_step(data: _Data, resp: np.ndarray, kind: str, reg_covar: float) -> Params:
+    """The M-step for given responsibilities ``(n, k)``: scatter about the new means, exactly."""
+    weighted = resp if data.sample_weight is None else resp * data.sample_weight[:, None]
+    counts = weighted.sum(axis=0)
+    anchors = (weighted.T @ data.shifted) / np.where(counts > 0, counts, 1)[:, None]
+    stats = _statistics(data, lambda rows: weighted[rows].T, anchors, kind)
+    return _params(stats, data.shift, reg_covar)[0]
+
+
+def _initial_params(data: _Data, X: np.ndarray, k: int, method: str, kind: str, reg_covar: float,
+                    rng: np.random.Generator) -> Params:
+    """Centers by ``kmeans.init_centers`` among the rows of positive weight, each point to its nearest, one M-step."""
+    candidates = X if data.sample_weight is None else X[data.sample_weight > 0]
+    if k > len(candidates):
+        raise ValueError(
+            f"k_or_params must be at most the number of rows of positive sample_weight, "
+            f"{len(candidates)}; got {k}"
+        )
+    centers = kmeans.init_centers(candidates, k, method=method, rng=rng)
+    resp = np.eye(k)[kmeans.assign(X, centers)]
+    try:
+        return _m_step(data, resp, kind, reg_covar)
+    except ComponentCollapse as error:
+        raise ComponentCollapse(f"the start from init={method!r} is degenerate: {error}") from None
+
+
+def _collapse_message(error: Exception, iteration: int, reg_covar: float) -> str:
+    return (
+        f"a component collapsed after iteration {iteration} of EM: {error}. "
+        f"This happens when a component's responsibility concentrates on fewer points than "
+        f"dimensions + 1, where the likelihood is unbounded. Raise reg_covar (now {reg_covar}), "
+        "use fewer components, or restart from another start"
+    )
+
+
+def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | None = None
+          ) -> tuple[_Statistics, float]:
+    """One pass over the data: the E-step for ``comps`` and the statistics of its responsibilities.
+
+    Returns the statistics, about ``comps.means`` in whitened form (or about
+    ``anchors``, unwhitened), and the (weighted) log-likelihood.
+    """
+    n, (k, d) = len(data.shifted), comps.means.shape
+    stats = _accumulator(comps.kind, k, d)
+    total = 0.0
+    for rows in _blocks(n, k, d):
+        block = data.shifted[rows]
+        whitened = _whitened(block, comps)
+        log_resp, log_density = _normalize(_log_joint(whitened, comps))  # (k, rows), (rows,)
+        if hard:
+            resp = np.zeros_like(log_resp)
+            resp[np.argmax(log_resp, axis=0), np.arange(resp.shape[1])] = 1
+        else:
+            resp = np.exp(log_resp)
+        if data.sample_weight is None:
+            total += float(log_density.sum())
+        else:
+            total += float(log_density @ data.sample_weight[rows])
+            resp *= data.sample_weight[rows]
+        offsets = whitened if anchors is None else block[:, None, :] - anchors
+        _accumulate(stats, comps.kind, block, resp, offsets)
+    if anchors is None:
+        return _Statistics(**stats, anchors=comps.means, factor=comps.factor), total
+    return _Statistics(**stats, anchors=anchors, factor=None), total
+
+
+def _fit_components(data: _Data, params: Params, iteration: int, reg_covar: float) -> _Components:
+    try:
+        return _components(params, data.shift)
+    except np.linalg.LinAlgError as error:
+        raise ComponentCollapse(_collapse_message(f"{error}", iteration, reg_covar)) from None
+
+
+def _fit_e_step(data: _Data, reg_covar: float, hard: bool, iteration: list,
+                params: Params) -> tuple[_Statistics, float]:
+    """The E-step inside :func:`fit`: the log-likelihood of ``params``, and the M-step's statistics."""
+    return _pass(data, _fit_components(data, params, iteration[0], reg_covar), hard)
+
+
+def _fit_m_step(data: _Data, reg_covar: float, hard: bool, iteration: list, stats: _Statistics,
+                params: Params) -> Params:
+    """The M-step inside :func:`fit`, from the statistics about the current means.
+
+    If a mean moved so far (relative to its new spread) that moving the
+    scatter would lose more than a few digits, the statistics are gathered
+    again in a second pass, about the new means.
+    """
+    iteration[0] += 1
+    try:
+        new, loss = _params(stats, data.shift, reg_covar)
+        if loss > _MOVE_LIMIT:
+            comps = _fit_components(data, params, iteration[0] - 1, reg_covar)
+            new, _ = _params(_pass(data, comps, hard, anchors=new.means - data.shift)[0], data.shift, reg_covar)
+    except ComponentCollapse as error:
+        raise ComponentCollapse(_collapse_message(error, iteration[0], reg_covar)) from None
+    return Params(*(read_only(array) for array in new))
+
+
+def _run(data: _Data, params0: Params, *, reg_covar, hard, max_iter, tol, callback) -> em.EMResult:
+    iteration = [0]
+    return em.run(
+        Params(*(read_only(np.array(array)) for array in params0)),
+        functools.partial(_fit_e_step, data, reg_covar, hard, iteration),
+        functools.partial(_fit_m_step, data, reg_covar, hard, iteration),
+        max_iter=max_iter,
+        tol=tol * data.total_weight,
+        callback=callback,
+    )
+
+
+def fit(
+    X: object,
+    k_or_params: int | Params,
+    *,
+    covariance_type: str = "full",
+    init: str = "k-means++",
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+    reg_covar: float = 1e-6,
+    n_init: int = 1,
+    rng=None,
+    sample_weight: object = None,
+    hard: bool = False,
+    callback: Callable[[int, em.EMStep[Params]], None] | None = None,
+) -> em.EMResult[Params]:
+    """Fit a Gaussian mixture by EM.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    k_or_params : int or Params
+        The number of components, ``1 <= k <= n_samples``, to start from
+        ``init``; or the starting :class:`Params` (their covariances' shape
+        must match ``covariance_type``; their weights must be positive).
+    covariance_type : {"full", "diag", "spherical"}
+        The covariance model.
+    init : {"k-means++", "random"}
+        How to start when given ``k``: pick ``k`` centers by k-means++ or as
+        random distinct data points (:func:`emlib.kmeans.init_centers`,
+        among the rows of positive ``sample_weight``), assign every point to
+        its nearest center, and take one M-step from that hard assignment.
+    max_iter : int
+        The largest number of iterations, at least 0.
+    tol : float
+        Stop once an iteration raises the log-likelihood by less than
+        ``tol`` per sample (in total, by less than ``tol * n_samples``, or
+        ``tol`` times the total sample weight): scikit-learn's rule.
+        ``tol=0`` runs exactly ``max_iter`` iterations.
+    reg_covar : float
+        Added to the diagonal of every covariance the M-step produces; at
+        least 0.  See the module notes.
+    n_init : int
+        The number of starts from ``init``; the run with the highest final
+        log-likelihood is returned.  A start whose run collapses (see
+        Raises) is skipped; only if every start collapses is that an error.
+        Must be 1 when ``k_or_params`` is a :class:`Params`.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The randomness of the starts.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the rows: a row of weight 2 counts as two
+        copies of it, in the likelihood and in every M-step.
+    hard : bool
+        ``True`` runs hard-assignment EM: each point counts only for its
+        most responsible component.  The log-likelihood recorded is still
+        the mixture's, which hard EM does not always raise.
+    callback : callable, optional
+        Called as ``callback(t, step)`` after each iteration.
+
+    Returns
+    -------
+    em.EMResult
+        ``params`` is a :class:`Params`; ``history`` holds the start and the
+        parameters after each iteration, with their log-likelihoods.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On malformed input (see :func:`e_step` and :func:`m_step`), ``k``
+        larger than the number of samples, or a start whose covariance type
+        differs from ``covariance_type``.
+    ValueError
+        If a component collapses during fitting (no responsibility left, or
+        a covariance that is no longer positive definite, or an infinite
+        likelihood); the message names the iteration and suggests raising
+        ``reg_covar``.
+
+    Notes
+    -----
+    Started from given ``Params`` with ``tol=0``, the history agrees with
+    scikit-learn's ``GaussianMixture(weights_init=..., means_init=...,
+    precisions_init=..., tol=0, reg_covar=...)``: ``history[t].log_likelihood
+    / n_samples`` is its ``lower_bounds_[t]`` for ``t < max_iter``, and the
+    final parameters are its ``weights_``, ``means_`` and ``covariances_``.
+
+    Examples
+    --------
+    >>> from emlib import datasets
+    >>> X, _ = datasets.make_blobs([(0, 0), (6, 0)], 100, 1.0, rng=0)
+    >>> result = fit(X, 2, rng=0)
+    >>> result.converged, sorted(result.params.means[:, 0].round().astype(int).tolist())
+    (True, [0, 6])
+    """
+    X = _check_X(X)
+    kind = _check_covariance_type(covariance_type)
+    max_iter = check_int(max_iter, "max_iter", minimum=0)
+    tol = check_float(tol, "tol", minimum=0)
+    reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
+    n_init = check_int(n_init, "n_init", minimum=1)
+    rng = check_rng(rng)
+    if not isinstance(hard, (bool, np.bool_)):
+        raise TypeError(f"hard must be True or False; got {type(hard).__name__}")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
+    data = _prepare(X, _check_sample_weight(sample_weight, len(X)))
+    run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
+                            tol=tol, callback=callback)
+    if isinstance(k_or_params, tuple):
+        params0 = _check_params(k_or_params, X.shape[1], name="k_or_params")
+        if _kind(params0.covariances) != kind:
+            raise ValueError(
+                f"k_or_params has {_kind(params0.covariances)} covariances but covariance_type "
+                f"is {kind!r}; pass covariance_type={_kind(params0.covariances)!r}"
+            )
+        if (params0.weights == 0).any():
+            raise ValueError(
+                "k_or_params.weights must be positive: a component that starts with weight 0 keeps it"
+            )
+        if n_init != 1:
+            raise ValueError(f"n_init must be 1 when starting from given Params; got {n_init}")
+        return run(params0)
+    if isinstance(k_or_params, (bool, np.bool_)) or not isinstance(k_or_params, (int, np.integer)):
+        raise TypeError(
+            f"k_or_params must be an int (the number of components) or a gmm.Params; "
+            f"got {type(k_or_params).__name__}"
+        )
+    k = check_int(k_or_params, "k_or_params", minimum=1, maximum=len(X), maximum_name="n_samples")
+    if not isinstance(init, str):
+        raise TypeError(f"init must be a string; got {type(init).__name__}")
+    if init not in INIT_METHODS:
+        raise ValueError(f"init must be one of {INIT_METHODS}; got {init!r}")
+    best, failure = None, None
+    for _ in range(n_init):
+        try:
+            result = run(_initial_params(data, X, k, init, kind, reg_covar, rng))
+        except ComponentCollapse as error:  # another start may do better
+            failure = error
+            continue
+        if best is None or result.log_likelihood > best.log_likelihood:
+            best = result
+    if best is None:
+        raise ComponentCollapse(f"all {n_init} start(s) failed; the last: {failure}")
+    return best
+
+
+def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points from the mixture.
+
+    Parameters
+    ----------
+    params : Params
+        The mixture, any covariance type.
+    n : int
+        The number of points, at least 0.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+        The points.
+    labels : ndarray of shape (n,)
+        The component that made each point (the hidden variable).
+
+    Examples
+    --------
+    >>> params = Params([0.25, 0.75], [[0.0], [10.0]], [1.0, 1.0])
+    >>> X, labels = sample(params, 10_000, rng=0)
+    >>> round(float(labels.mean()), 2), round(float(X[labels == 1].mean()))
+    (0.75, 10)
+    """
+    params = _check_params(params)
+    n = check_int(n, "n", minimum=0)
+    rng = check_rng(rng)
+    weights, means, covariances = params
+    k, d = means.shape
+    labels = rng.choice(k, size=n, p=weights / weights.sum())
+    noise = rng.standard_normal((n, d))
+    X = np.empty((n, d))
+    for j in range(k):  # over components, each vectorised over its points
+        rows = labels == j
+        if covariances.ndim == 3:
+            X[rows] = means[j] + noise[rows] @ np.linalg.cholesky(covariances[j]).T
+        else:
+            X[rows] = means[j] + noise[rows] * np.sqrt(covariances[j])
+    return X, labels
+
+
+def n_parameters(params: Params) -> int:
+    """The number of free parameters of the mixture (weights, means, covariances).
+
+    ``k - 1`` weights (they sum to 1), ``k d`` means, and ``k d (d + 1) / 2``
+    (full), ``k d`` (diag) or ``k`` (spherical) covariance entries.
+    """
+    params = _check_params(params)
+    k, d = params.means.shape
+    per_covariance = {"full": d * (d + 1) // 2, "diag": d, "spherical": 1}[_kind(params.covariances)]
+    return (k - 1) + k * d + k * per_covariance
+
+
+def bic(X: object, params: Params) -> float:
+    """The Bayesian information criterion, ``-2 log L + n_parameters * log(n_samples)``; lower is better.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data the mixture was fitted to.
+    params : Params
+        The fitted mixture.
+
+    Returns
+    -------
+    float
+        Comparable across mixtures fitted to the same ``X``: between a
+        better fit and fewer parameters, it charges ``log(n_samples)`` per
+        parameter (:func:`n_parameters`).
+    """
+    X = _check_X(X)
+    return -2 * log_likelihood(X, params) + n_parameters(params) * np.log(len(X))
+
+
+def aic(X: object, params: Params) -> float:
+    """Akaike's information criterion, ``-2 log L + 2 n_parameters``; lower is better.
+
+    Arguments as in :func:`bic`; AIC charges 2 per parameter instead of
+    ``log(n_samples)``, so it picks larger models than BIC once
+    ``n_samples > 7``.
+    """
+    return -2 * log_likelihood(X, params) + 2 * n_parameters(params)

@@ -1,0 +1,107 @@
+"""Figures and sliders of the Gaussian-mixture chapter: what they draw and how they refuse bad input."""
+
+import ipywidgets
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+from emlib import datasets, gmm, plots, widgets
+
+
+@pytest.fixture(scope="module")
+def data_1d():
+    x, labels = datasets.make_blobs([[0.6], [0.02]], 60, [0.055, 0.17], rng=0)
+    start = gmm.Params([0.5, 0.5], [[0.4], [0.2]], [0.05, 0.05])
+    return x, labels, gmm.fit(x, start, covariance_type="spherical", reg_covar=0)
+
+
+@pytest.fixture(scope="module")
+def data_2d():
+    X, _ = datasets.make_blobs([[0.6, 0.6], [0.0, 0.0]], 60, [0.05, 0.2], rng=1)
+    return X, gmm.fit(X, 2, rng=1, max_iter=6, tol=0)
+
+
+def test_histograms_have_a_panel_per_view(data_1d):
+    x, labels, _ = data_1d
+    fig = plots.mixture_histograms(x, labels)
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    left, right = fig.axes
+    assert sum(patch.get_height() for patch in left.patches) == len(x)
+    assert sum(patch.get_height() for patch in right.patches) == len(x)
+
+
+def test_1d_state_draws_each_weighted_density_and_their_sum(data_1d):
+    x, _, run = data_1d
+    fig, axes = plots.new_figure()
+    ax = plots.mixture_state(x, run.params, ax=axes[0, 0], title="t")
+    curves = ax.get_lines()
+    assert len(curves) == 3  # two components and the mixture
+    grid = curves[0].get_xdata()
+    mixture = np.exp(gmm.log_density(grid[:, None], run.params))
+    np.testing.assert_allclose(curves[0].get_ydata() + curves[1].get_ydata(), mixture, rtol=1e-12)
+    np.testing.assert_allclose(curves[2].get_ydata(), mixture, rtol=1e-12)
+    area = np.trapezoid(curves[1].get_ydata(), grid)
+    assert area == pytest.approx(run.params.weights[1], abs=0.01)  # a weighted density integrates to its weight
+
+
+def test_2d_state_draws_two_ellipses_per_component_matching_the_covariance(data_2d):
+    X, run = data_2d
+    fig, axes = plots.new_figure()
+    ax = plots.mixture_state(X, run.params, ax=axes[0, 0])
+    ellipses = [patch for patch in ax.patches if isinstance(patch, Ellipse)]
+    assert len(ellipses) == 4
+    eigenvalues = np.linalg.eigvalsh(run.params.covariances[0])
+    assert sorted([ellipses[0].width, ellipses[0].height]) == pytest.approx(2 * np.sqrt(eigenvalues))
+    assert ellipses[0].get_edgecolor()[:3] == pytest.approx(to_rgb(plots.PALETTE[0]))
+
+
+@pytest.mark.parametrize("covariances", [np.full((2, 2), 0.01), np.full(2, 0.01)])
+def test_2d_state_takes_diagonal_and_spherical_covariances(data_2d, covariances):
+    X, run = data_2d
+    params = gmm.Params(run.params.weights, run.params.means, covariances)
+    fig, axes = plots.new_figure()
+    ellipses = [p for p in plots.mixture_state(X, params, ax=axes[0, 0]).patches if isinstance(p, Ellipse)]
+    assert ellipses[0].width == pytest.approx(0.2) and ellipses[0].height == pytest.approx(0.2)
+
+
+def test_mixtures_share_limits_and_check_titles(data_1d):
+    x, _, run = data_1d
+    fig = plots.mixtures(x, [run.history[0].params, run.params], ["start", "end"])
+    assert len(fig.axes) == 2 and fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
+    with pytest.raises(ValueError, match=r"titles must have one entry per mixture \(2\); got 1"):
+        plots.mixtures(x, [run.history[0].params, run.params], ["start"])
+    with pytest.raises(ValueError, match=r"params\[1\].means must have n_features = 1 columns"):
+        plots.mixtures(x, [run.params, gmm.Params([1.0], [[0.0, 0.0]], [1.0])], ["a", "b"])
+
+
+def test_frames_follow_the_history_on_fixed_axes(data_2d):
+    X, run = data_2d
+    frames = plots.mixture_frames(X, run)
+    assert [label for label, _ in frames] == [str(t) for t in range(run.n_iter + 1)]
+    limits = {(fig.axes[0].get_xlim(), fig.axes[0].get_ylim()) for _, fig in frames}
+    assert len(limits) == 1
+    last_trace = frames[-1][1].axes[1].get_lines()[1]
+    np.testing.assert_allclose(last_trace.get_ydata(), run.log_likelihoods)
+
+
+def test_slider_has_a_frame_per_iteration(data_2d):
+    X, run = data_2d
+    box = widgets.mixture_slider(X, run)
+    slider, tab = box.children[1], box.children[2]
+    assert isinstance(tab, ipywidgets.Tab) and len(tab.children) == run.n_iter + 1
+    assert list(slider.options) == [str(t) for t in range(run.n_iter + 1)]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda X, run: plots.mixture_frames(X, "run"), TypeError, "result must be the em.EMResult of gmm.fit; got str"),
+    (lambda X, run: plots.mixture_frames(np.ones((5, 3)), run), ValueError, "X must have 1 or 2 columns to be drawn"),
+    (lambda X, run: plots.mixture_histograms(X, np.zeros(len(X), int)), ValueError, "x must have one column"),
+    (lambda X, run: plots.mixture_state(X, gmm.Params([1.0], [[0.0]], [1.0]), ax=None), ValueError,
+     "params.means must have n_features = 2 columns"),
+])
+def test_bad_arguments_are_named(data_2d, call, error, message):
+    X, run = data_2d
+    with pytest.raises(error, match=message):
+        call(X, run)
