@@ -152,9 +152,10 @@ def _log_likelihood(distances: _Distances, beta: float, log_totals: np.ndarray) 
     n, k = distances.in_frame.shape
     d = distances.data.shape[1]
     scale = distances.frame.scale
-    with np.errstate(over="ignore"):
-        nearest_total = float(np.float64(beta) * scale * scale * float(distances.nearest.sum()))
-    constant = n * (math.log(k) + 0.5 * d * math.log(math.pi / beta))
+    nearest_sum = float(distances.nearest.sum())
+    with np.errstate(over="ignore"):  # 0 when every point sits on a center, however large beta is
+        nearest_total = float(np.float64(beta) * scale * scale * nearest_sum) if nearest_sum else 0.0
+    constant = n * (math.log(k) + 0.5 * d * (math.log(math.pi) - math.log(beta)))
     value = float(log_totals.sum()) - nearest_total - constant
     if not math.isfinite(value):
         raise ValueError(
@@ -339,8 +340,8 @@ def update(X: object, resp: object) -> np.ndarray:
             "so its weighted mean is undefined"
         )
     frame = kmeans._frame(X)
-    totals = resp.sum(axis=0)
-    return frame.from_frame((resp.T @ frame.to_frame(X)) / totals[:, None])
+    relative = resp / resp.max(axis=0)  # each column's largest entry 1: no subnormal weights
+    return frame.from_frame((relative.T @ frame.to_frame(X)) / relative.sum(axis=0)[:, None])
 
 
 def log_likelihood(X: object, centers: object, beta: float) -> float:
@@ -457,14 +458,17 @@ def fit(
     *The hard limit.*  For large ``beta`` every responsibility is 0 or 1 to
     within ``exp(-beta * gap)``, where ``gap`` is the difference between a
     point's two smallest squared distances; from the same start the fit
-    then follows :func:`emlib.kmeans.fit` step by step.
+    then follows :func:`emlib.kmeans.fit` step by step, as long as no
+    cluster empties (k-means moves an empty cluster's center to a far point,
+    soft k-means leaves it where its tiny responsibilities put it).
 
     *The soft limit.*  For small ``beta`` the responsibilities are nearly
     ``1 / k`` and the centers are drawn together.  Below the critical
     stiffness ``1 / (2 * lambda_max)``, where ``lambda_max`` is the largest
-    eigenvalue of the covariance matrix of ``X`` (divided by ``n``), the only
-    stable fit puts every center at the mean of ``X`` (Rose, "Deterministic
-    annealing", Proc. IEEE 86, 1998).
+    eigenvalue of the covariance matrix of ``X`` (divided by ``n``), the fit
+    with every center at the mean of ``X`` is stable, and from most starts
+    the centers end there (Rose, "Deterministic annealing", Proc. IEEE 86,
+    1998); a start that already separates distant groups can stay split.
 
     *A center with no weight.*  A center whose responsibilities all
     underflow to exactly 0, even in log space, keeps its place.

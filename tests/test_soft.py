@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from emlib import datasets, em, kmeans, soft
+from emlib import datasets, em, gmm, kmeans, soft
 
 
 def blobs(seed=0, n=40, k=3, d=2, spread=8.0):
@@ -308,7 +308,6 @@ def test_adding_a_constant_to_every_squared_distance_changes_nothing(problem, sh
 
 
 def test_responsibilities_are_the_e_step_of_an_equal_spherical_gmm():
-    gmm = pytest.importorskip("emlib.gmm", reason="emlib.gmm is not available")
     X = blobs(16, k=4)
     centers = X[[0, 40, 80, 120]] + 0.3
     for beta in (0.05, 0.5, 5.0):
@@ -402,3 +401,21 @@ def test_bad_X_in_fit():
         soft.fit([[0.0, np.nan], [1.0, 1.0]], 1, 1.0)
     with pytest.raises(ValueError, match="X must not be empty; got shape \\(0, 2\\)"):
         soft.fit(np.zeros((0, 2)), 1, 1.0)
+
+
+def test_log_likelihood_at_extreme_beta_is_finite_and_exact():
+    # every point on a center: the exponent is 0 however large beta is
+    value = soft.log_likelihood([[0.0], [4.0]], [[0.0], [4.0]], 1e308)
+    expected = 2 * (np.log(0.5 + 0.5 * np.exp(-1e308 * 16)) - 0.5 * np.log(np.pi / 1e308))
+    assert value == pytest.approx(expected, rel=1e-12)
+    # a tiny beta: log(pi / beta) would overflow if formed as a quotient
+    tiny = soft.log_likelihood([[0.0], [4.0]], [[0.0], [4.0]], 1e-309)
+    # both points at distance 0 or 16 from the centers: exp(-beta * 16) = 1, so each adds log(beta / pi) / 2
+    assert tiny == pytest.approx(np.log(1e-309) - np.log(np.pi), rel=1e-12)
+
+
+def test_update_with_subnormal_responsibilities_is_the_weighted_mean():
+    X = np.array([[1.0], [3.0], [5.0]])
+    resp = np.array([[1 - 1e-310, 1e-310], [1 - 2e-310, 2e-310], [1.0, 0.0]])
+    centers = soft.update(X, resp)
+    assert centers[1, 0] == pytest.approx((1 * 1 + 3 * 2) / 3, rel=1e-12)
