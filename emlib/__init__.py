@@ -21,6 +21,10 @@ gmm
     ``bic``, ``aic``.
 em
     The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``.
+calculus
+    Checking derivations with numbers: ``numerical_gradient`` (central
+    differences), ``pack`` and ``unpack`` (a Gaussian mixture as one
+    unconstrained vector).
 datasets
     Small data sets for the chapters: the two-coin example, and clouds
     generated from a seed.
@@ -29,7 +33,7 @@ plots, widgets
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import coins, datasets, em, gmm, kmeans, soft
+from . import calculus, coins, datasets, em, gmm, kmeans, soft
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "soft", "coins", "gmm", "em", "datasets", "__version__"]
+__all__ = ["kmeans", "soft", "coins", "gmm", "em", "calculus", "datasets", "__version__"]

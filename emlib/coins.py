@@ -55,6 +55,8 @@ __all__ = [
     "expected_counts",
     "m_step",
     "log_likelihood",
+    "expected_log_likelihood",
+    "q_function",
     "fit",
 ]
 
@@ -464,6 +466,102 @@ def log_likelihood(
     log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
     total = logsumexp(log_joint, axis=-1).sum(axis=-1)
     return float(total) if total.ndim == 0 else total
+
+
+def expected_log_likelihood(
+    heads: object,
+    tosses: object,
+    theta: object,
+    resp: object,
+    weights: object = None,
+    *,
+    binomial_coefficient: bool = False,
+) -> float | np.ndarray:
+    """The expected complete-data log-likelihood, for given responsibilities.
+
+    ``sum_i sum_j resp[i, j] * log(weights[j] * P(row i | coin j))``: the
+    log-likelihood the rows would have if row ``i`` were known to come from
+    coin ``j``, averaged over the coins with the probabilities ``resp``.
+    With the E-step's responsibilities at ``theta_t`` this is
+    ``Q(theta | theta_t)`` (:func:`q_function`), the function the M-step
+    maximises.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    theta : array-like of shape (k,) or (..., k)
+        The coins' probabilities of heads; a stack evaluates many at once.
+    resp : array-like of shape (n_rows, k)
+        Responsibilities, each row summing to 1.
+    weights : array-like of shape (k,), optional
+        The mixing weights; equal by default.
+    binomial_coefficient : bool
+        As in :func:`log_likelihood`; adds a constant.
+
+    Returns
+    -------
+    float, or ndarray of shape ``theta.shape[:-1]``
+        ``-inf`` where a row with positive responsibility is impossible.
+    """
+    heads, tosses = _check_counts(heads, tosses)
+    theta = _check_probabilities(theta, stacked=True)
+    resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
+    if resp.shape[1] != theta.shape[-1]:
+        raise ValueError(
+            f"resp must have one column per coin, {theta.shape[-1]}; got shape {resp.shape}"
+        )
+    weights = _check_weights(weights, theta.shape[-1])
+    log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
+    with np.errstate(invalid="ignore"):  # 0 * -inf: a coin that cannot make a row it is not credited with
+        terms = np.where(resp > 0, resp * log_joint, 0.0)
+    total = terms.sum(axis=(-2, -1))
+    return float(total) if total.ndim == 0 else total
+
+
+def q_function(
+    heads: object,
+    tosses: object,
+    theta: object,
+    theta_t: object,
+    weights: object = None,
+    *,
+    binomial_coefficient: bool = False,
+) -> float | np.ndarray:
+    """``Q(theta | theta_t)``: the expected complete-data log-likelihood under the E-step at ``theta_t``.
+
+    ``Q(theta | theta_t) = E_{Z | rows, theta_t}[log L(theta; rows, Z)]``,
+    where ``Z`` says which coin made each row.  The M-step's ``theta`` is its
+    maximum, and ``Q(theta | theta_t) + em.entropy(resp_t)`` is a lower bound
+    on :func:`log_likelihood` that touches it at ``theta = theta_t``.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`row_log_likelihoods`.
+    theta : array-like of shape (k,) or (..., k)
+        Where to evaluate ``Q``; a stack evaluates many at once.
+    theta_t : array-like of shape (k,)
+        The current parameters, which fix the responsibilities.
+    weights : array-like of shape (k,), optional
+        The mixing weights, the same for ``theta`` and ``theta_t``; equal by
+        default.
+    binomial_coefficient : bool
+        As in :func:`log_likelihood`; adds a constant.
+
+    Examples
+    --------
+    At ``theta_t`` itself, ``Q`` plus the entropy is the log-likelihood:
+
+    >>> from emlib import em
+    >>> heads, theta_t = [5, 9, 8, 4, 7], [0.6, 0.5]
+    >>> q = q_function(heads, 10, theta_t, theta_t)
+    >>> round(q + em.entropy(e_step(heads, 10, theta_t)), 4), round(log_likelihood(heads, 10, theta_t), 4)
+    (-33.0939, -33.0939)
+    """
+    resp = e_step(heads, tosses, theta_t, weights)
+    return expected_log_likelihood(heads, tosses, theta, resp, weights,
+                                   binomial_coefficient=binomial_coefficient)
 
 
 def fit(

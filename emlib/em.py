@@ -42,9 +42,9 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
-from ._validation import check_float, check_int
+from ._validation import check_float, check_int, check_resp
 
-__all__ = ["EMStep", "EMResult", "run"]
+__all__ = ["EMStep", "EMResult", "run", "entropy"]
 
 P = TypeVar("P")  # a model's parameters
 E = TypeVar("E")  # what its E-step hands to its M-step
@@ -227,3 +227,33 @@ def run(
         n_iter=len(history) - 1,
         converged=converged,
     )
+
+
+def entropy(resp: object) -> float:
+    """The entropy of the responsibilities, ``-sum_i sum_j resp[i, j] log resp[i, j]`` (natural log).
+
+    With ``resp`` the E-step's responsibilities at ``theta_t``, the
+    log-likelihood splits as ``log_likelihood(theta_t) = Q(theta_t | theta_t)
+    + entropy(resp)``, and ``Q(theta | theta_t) + entropy(resp)`` is a lower
+    bound on ``log_likelihood(theta)`` for every ``theta``, touching it at
+    ``theta_t``: the bound EM climbs (see the models' ``q_function``).
+
+    Parameters
+    ----------
+    resp : array-like of shape (n_rows, k)
+        Probabilities, each row summing to 1.  ``0 log 0`` counts as 0.
+
+    Returns
+    -------
+    float
+        At least 0, at most ``n_rows * log(k)``.
+
+    Examples
+    --------
+    >>> round(entropy([[0.5, 0.5], [1.0, 0.0]]), 6)  # log 2 for the split row, 0 for the sure one
+    0.693147
+    """
+    resp = check_resp(resp)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(resp > 0, resp * np.log(resp), 0.0)
+    return float(-terms.sum())

@@ -75,6 +75,8 @@ __all__ = [
     "m_step",
     "log_likelihood",
     "log_density",
+    "expected_log_likelihood",
+    "q_function",
     "predict",
     "fit",
     "sample",
@@ -537,6 +539,79 @@ def log_density(X: object, params: Params) -> np.ndarray:
     """
     X = _check_X(X)
     return _log_resp(X, _check_params(params, X.shape[1]))[1]
+
+
+def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
+    """The expected complete-data log-likelihood, for given responsibilities.
+
+    ``sum_i sum_j resp[i, j] * (log weights[j] + log N(x_i | means[j],
+    covariances[j]))``: the log-likelihood the data would have if point
+    ``i`` were known to come from component ``j``, averaged with the
+    probabilities ``resp``.  With the E-step's responsibilities at
+    ``params_t`` it is ``Q(params | params_t)`` (:func:`q_function`), which
+    :func:`m_step` maximises (for ``reg_covar=0``).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    params : Params
+        Where to evaluate it.
+    resp : array-like of shape (n_samples, k)
+        Responsibilities, each row summing to 1.
+
+    Returns
+    -------
+    float
+        ``-inf`` if a component of weight 0 is given responsibility.
+    """
+    X = _check_X(X)
+    params = _check_params(params, X.shape[1])
+    resp = check_resp(resp, len(X))
+    if resp.shape[1] != len(params.weights):
+        raise ValueError(
+            f"resp must have one column per component, {len(params.weights)}; got shape {resp.shape}"
+        )
+    data = _prepare(X, None)
+    comps = _components(params, data.shift)
+    total = 0.0
+    for rows in _blocks(len(X), *comps.means.shape):
+        log_joint = _log_joint(_whitened(data.shifted[rows], comps), comps)  # (k, rows)
+        weights = resp[rows].T
+        with np.errstate(invalid="ignore"):  # 0 * -inf: a weight-0 component credited with nothing
+            total += float(np.where(weights > 0, weights * log_joint, 0.0).sum())
+    return total
+
+
+def q_function(X: object, params: Params, params_t: Params) -> float:
+    """``Q(params | params_t)``: the expected complete-data log-likelihood under the E-step at ``params_t``.
+
+    ``Q(theta | theta_t) = E_{Z | X, theta_t}[log L(theta; X, Z)]``, where
+    ``Z`` says which component made each point.  :func:`m_step` (with
+    ``reg_covar=0``) returns its maximum, and ``Q(theta | theta_t) +
+    em.entropy(resp_t)`` is a lower bound on :func:`log_likelihood` that
+    touches it at ``theta = theta_t``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The data.
+    params : Params
+        Where to evaluate ``Q``.
+    params_t : Params
+        The current parameters, which fix the responsibilities; the same
+        number of components as ``params``.
+
+    Examples
+    --------
+    >>> from emlib import em
+    >>> X = [[0.0], [0.5], [3.0]]
+    >>> params_t = Params([0.5, 0.5], [[0.0], [3.0]], [1.0, 1.0])
+    >>> resp, log_likelihood_t = e_step(X, params_t)
+    >>> round(q_function(X, params_t, params_t) + em.entropy(resp) - log_likelihood_t, 12)
+    0.0
+    """
+    return expected_log_likelihood(X, params, e_step(X, params_t)[0])
 
 
 def predict(X: object, params: Params) -> np.ndarray:

@@ -48,6 +48,9 @@ __all__ = [
     "mixtures",
     "mixture_histograms",
     "mixture_frames",
+    "function_slices",
+    "error_against_n",
+    "lower_bound_frames",
     "resp_colours",
     "soft_state",
     "soft_assignments",
@@ -997,3 +1000,200 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
         trace.grid(alpha=0.3)
         frames.append((str(t), fig))
     return frames
+
+
+# --------------------------------------------------------------------------
+# The lower bound EM climbs (the chapter "EM in general")
+# --------------------------------------------------------------------------
+
+
+class _BoundSlice(NamedTuple):
+    grid: np.ndarray  # theta_A values
+    log_likelihood: np.ndarray
+    bound: np.ndarray  # Q(theta | theta_t) + H(q_t)
+
+
+def _bound_slice(heads, tosses, params: coins.Params, resolution: int = 400) -> _BoundSlice:
+    """The log-likelihood and EM's lower bound along theta_A, with theta_B held at its value in ``params``."""
+    grid = np.linspace(0.002, 0.998, resolution)
+    thetas = np.column_stack([grid, np.full(resolution, params.theta[1])])
+    resp = coins.e_step(heads, tosses, params.theta, params.weights)
+    bound = coins.q_function(heads, tosses, thetas, params.theta, params.weights) + em.entropy(resp)
+    return _BoundSlice(grid, coins.log_likelihood(heads, tosses, thetas, params.weights), bound)
+
+
+def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> list[tuple[str, Figure]]:
+    """One figure per iteration of a two-coin fit: the log-likelihood and EM's lower bound along theta_A.
+
+    Frame ``t`` holds ``theta_B`` at its value after iteration ``t`` and
+    draws, against ``theta_A``, the log-likelihood (black) and the bound
+    ``Q(theta | theta_t) + H(q_t)`` (blue), which lies below it everywhere
+    and touches it at ``theta_A^t``; the bound's maximum is the next
+    ``theta_A^(t+1)`` (the M-step), marked for every iteration but the last.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`emlib.coins.row_log_likelihoods`.
+    result : em.EMResult
+        A two-coin :func:`emlib.coins.fit` of these rows.
+
+    Returns
+    -------
+    list of (label, Figure)
+        ``("0", ...)`` for the start, then one per iteration, on fixed axes.
+    """
+    result = _check_coin_result(result)
+    slices = [_bound_slice(heads, tosses, step.params) for step in result.history]
+    top = max(s.log_likelihood.max() for s in slices)
+    low = top - 12.0
+    frames = []
+    for t, (step, piece) in enumerate(zip(result.history, slices)):
+        fig, axes = new_figure(panel_size=(6.4, 3.8))
+        ax = axes[0, 0]
+        ax.plot(piece.grid, piece.log_likelihood, color="black", lw=2, label="log-likelihood")
+        ax.plot(piece.grid, piece.bound, color=PALETTE[0], lw=2, label="lower bound at step t")
+        theta_a = step.params.theta[0]
+        touch = coins.log_likelihood(heads, tosses, step.params.theta, step.params.weights)
+        ax.plot([theta_a], [touch], "o", color=PALETTE[0], markersize=7, zorder=5)
+        if t < result.n_iter:
+            following = result.history[t + 1].params.theta[0]
+            peak = piece.bound[np.argmin(np.abs(piece.grid - following))]
+            ax.axvline(following, color=PALETTE[1], ls="--", lw=1.2, label="its maximum: next θ_A")
+            ax.plot([following], [peak], "s", color=PALETTE[1], markersize=6, zorder=5)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(low, top + 1.5)
+        ax.set_xlabel("θ_A")
+        ax.set_ylabel("log-likelihood")
+        ax.set_title(f"step t = {t}: θ_A = {theta_a:.3f}, θ_B held at {step.params.theta[1]:.3f}")
+        ax.grid(alpha=0.3)
+        ax.legend(frameon=False, loc="lower center")
+        frames.append((str(t), fig))
+    return frames
+
+
+# --------------------------------------------------------------------------
+# Checking a derivation, and estimates against the sample size
+# (the chapter "The exam question")
+# --------------------------------------------------------------------------
+
+
+def function_slices(
+    fun, center: object, directions: object, *, radius: float = 1.0, n_points: int = 61,
+    ylabel: str = "f(center + s u) − f(center)", title: str | None = None,
+) -> Figure:
+    """A function along straight lines through a point: is the point a maximum?
+
+    Draws ``s -> fun(center + s u) - fun(center)`` for ``s`` in
+    ``[-radius, radius]``, one curve per direction ``u`` (the rows of
+    ``directions``, scaled to length 1).  At a maximum every curve peaks at
+    ``s = 0`` with the value 0; at a point that is not one, some curve rises
+    above 0.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(v) -> float`` for a vector ``v`` of the shape of ``center``.
+    center : array-like of shape (n,)
+        The point to look around.
+    directions : array-like of shape (m, n)
+        The directions, any non-zero length.
+    radius : float
+        How far to go along each direction, positive.
+    n_points : int
+        Points per curve, at least 3.
+    ylabel, title : str
+        The labels of the axes.
+
+    Returns
+    -------
+    Figure
+    """
+    if not callable(fun):
+        raise TypeError(f"fun must be callable; got {type(fun).__name__}")
+    center = check_array(center, "center", ndim=1, shape_hint="(n,)")
+    directions = check_array(directions, "directions", ndim=2, shape_hint="(m, n)",
+                             reshape_advice=False)
+    if directions.shape[1] != len(center):
+        raise ValueError(
+            f"directions must have n = {len(center)} columns, like center; got shape {directions.shape}"
+        )
+    lengths = np.linalg.norm(directions, axis=1)
+    if np.any(lengths == 0):
+        raise ValueError(f"directions[{int(np.flatnonzero(lengths == 0)[0])}] is zero: a direction needs a length")
+    radius = check_float(radius, "radius")
+    if radius <= 0:
+        raise ValueError(f"radius must be positive; got {radius}")
+    n_points = check_int(n_points, "n_points", minimum=3)
+    steps = np.linspace(-radius, radius, n_points)
+    base = float(fun(center))
+    fig, axes = new_figure(1, 1, panel_size=(5.6, 3.6))
+    ax = axes[0, 0]
+    for index, direction in enumerate(directions / lengths[:, None]):
+        values = [float(fun(center + s * direction)) - base for s in steps]
+        ax.plot(steps, values, color=_colour(index), lw=1.3, alpha=0.85)
+    ax.axvline(0, color=GREY, lw=0.8, ls="--")
+    ax.axhline(0, color=GREY, lw=0.8, ls="--")
+    ax.set_xlabel("s, distance along a direction u")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def error_against_n(
+    sizes: Sequence[int], errors: dict[str, Sequence[float]], *, reference_slope: float = -0.5,
+    ylabel: str = "error", title: str | None = None,
+) -> Figure:
+    """Estimation errors against the sample size on log-log axes, with a reference slope.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The sample sizes, positive and increasing.
+    errors : dict of str to sequence of float
+        One curve per entry: its label and its positive errors, one per size.
+    reference_slope : float
+        The slope of the dashed reference line ``c n^slope``, drawn through
+        the geometric mean of the first errors; ``-0.5`` is the ``1 /
+        sqrt(n)`` rate of maximum likelihood.
+    ylabel, title : str
+        The labels of the axes.
+
+    Returns
+    -------
+    Figure
+    """
+    sizes = check_array(sizes, "sizes", ndim=1, shape_hint="(m,)")
+    if np.any(sizes <= 0) or np.any(np.diff(sizes) <= 0):
+        raise ValueError(f"sizes must be positive and increasing; got {sizes.tolist()}")
+    if not isinstance(errors, dict) or not errors:
+        raise TypeError("errors must be a non-empty dict of label -> errors, one per size")
+    curves = {}
+    for label, values in errors.items():
+        values = check_array(values, f"errors[{label!r}]", ndim=1, shape_hint="(m,)")
+        if values.shape != sizes.shape:
+            raise ValueError(
+                f"errors[{label!r}] must have one entry per size ({len(sizes)}); got {len(values)}"
+            )
+        if np.any(values <= 0):
+            raise ValueError(f"errors[{label!r}] must be positive to be drawn on log axes")
+        curves[str(label)] = values
+    reference_slope = check_float(reference_slope, "reference_slope")
+    fig, axes = new_figure(1, 1, panel_size=(5.6, 3.8))
+    ax = axes[0, 0]
+    for index, (label, values) in enumerate(curves.items()):
+        ax.plot(sizes, values, marker="o", color=_colour(index), lw=1.6, label=label)
+    anchor = np.exp(np.mean([np.log(values[0]) for values in curves.values()]))
+    ax.plot(sizes, anchor * (sizes / sizes[0]) ** reference_slope, color="black", ls="--", lw=1,
+            label=f"∝ n^{reference_slope:g}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("n, number of points")
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(frameon=False)
+    return fig

@@ -35,7 +35,7 @@ from . import em, kmeans, plots
 from ._validation import check_int
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
-           "soft_kmeans_slider", "mixture_slider", "FRAMES_CLASS"]
+           "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "FRAMES_CLASS"]
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -311,3 +311,24 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
     frames = plots.mixture_frames(X, result)
     pngs = [figure_png(fig, dpi=100, colors=128) for _, fig in frames]
     return frame_slider(pngs, [label for label, _ in frames], description="iteration")
+
+
+def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ipywidgets.VBox:
+    """A static slider over the iterations of a two-coin fit, showing EM's lower bound along theta_A.
+
+    Parameters
+    ----------
+    heads, tosses
+        The rows, as in :func:`emlib.coins.row_log_likelihoods`.
+    result : em.EMResult
+        A two-coin :func:`emlib.coins.fit` of these rows (see
+        :func:`plots.lower_bound_frames`).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`).
+    """
+    frames = plots.lower_bound_frames(heads, tosses, result)
+    pngs = [figure_png(fig, dpi=100, colors=64) for _, fig in frames]
+    return frame_slider(pngs, [label for label, _ in frames], description="step t")

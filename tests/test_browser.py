@@ -231,3 +231,13 @@ def test_the_coins_chapter_has_a_two_slider_grid(visit):
 def test_the_gmm_chapter_has_a_slider_for_each_run(visit):
     page = visit("book/gmm.html")
     assert _frame_sliders(page.page).count() >= 2  # the 1-d and the 2-d run
+
+
+def test_the_em_general_chapter_has_a_slider_over_the_bound(visit):
+    page = visit("book/em_general.html")
+    assert _frame_sliders(page.page).count() >= 1
+
+
+def test_the_exam_chapter_has_a_static_slider(visit):
+    page = visit("book/exam.html")
+    assert _frame_sliders(page.page).count() >= 1

@@ -1,0 +1,76 @@
+"""Figures of the exam chapter: slices of a function through a point, and errors against n."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from emlib import plots
+
+
+def concave(v):
+    return -float(v @ v) + 3.0
+
+
+def test_slices_draw_one_curve_per_direction_peaking_at_zero():
+    center = np.zeros(3)
+    directions = np.array([[1.0, 0, 0], [0, 2.0, 0], [1.0, 1.0, 1.0]])
+    fig = plots.function_slices(concave, center, directions, radius=0.5, n_points=11, title="t")
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    curves = [line for line in ax.get_lines() if len(line.get_xdata()) == 11]
+    assert len(curves) == 3
+    for curve in curves:
+        s, values = curve.get_xdata(), curve.get_ydata()
+        # directions are scaled to length 1: f(center + s u) - f(center) = -s^2
+        np.testing.assert_allclose(values, -s**2, atol=1e-12)
+        assert values.max() == 0 and s[np.argmax(values)] == 0
+    assert ax.get_title() == "t"
+
+
+def test_slices_show_a_point_that_is_not_a_maximum():
+    fig = plots.function_slices(lambda v: float(v[0]), [0.0, 0.0], [[1.0, 0.0]], radius=1.0)
+    (curve,) = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 61]
+    assert curve.get_ydata().max() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("args, kwargs, error, message", [
+    ((3, [0.0], [[1.0]]), {}, TypeError, "fun must be callable; got int"),
+    ((concave, [0.0, 0.0], [[1.0]]), {}, ValueError, "directions must have n = 2 columns, like center"),
+    ((concave, [0.0], [[0.0]]), {}, ValueError, "directions[0] is zero"),
+    ((concave, [0.0], [1.0]), {}, ValueError, "directions must be a 2-d array"),
+    ((concave, [0.0], [[1.0]]), {"radius": 0.0}, ValueError, "radius must be positive; got 0.0"),
+    ((concave, [0.0], [[1.0]]), {"n_points": 2}, ValueError, "n_points must be at least 3"),
+])
+def test_slices_refuse_bad_input(args, kwargs, error, message):
+    with pytest.raises(error) as caught:
+        plots.function_slices(*args, **kwargs)
+    assert message in str(caught.value)
+
+
+def test_errors_are_drawn_on_log_axes_with_a_reference_slope():
+    sizes = [10, 100, 1000]
+    errors = {"a": [1.0, 0.3, 0.1], "b": [4.0, 1.3, 0.4]}
+    fig = plots.error_against_n(sizes, errors, title="rates")
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["a", "b", "∝ n^-0.5"]
+    np.testing.assert_allclose(lines[1].get_ydata(), errors["b"])
+    reference = lines[2].get_ydata()
+    np.testing.assert_allclose(reference[0], 2.0)  # the geometric mean of the first errors
+    np.testing.assert_allclose(np.diff(np.log(reference)) / np.diff(np.log(sizes)), -0.5)
+
+
+@pytest.mark.parametrize("sizes, errors, error, message", [
+    ([10, 5], {"a": [1, 2]}, ValueError, "sizes must be positive and increasing; got [10.0, 5.0]"),
+    ([0, 5], {"a": [1, 2]}, ValueError, "sizes must be positive and increasing"),
+    ([1, 2], {}, TypeError, "errors must be a non-empty dict"),
+    ([1, 2], [[1, 2]], TypeError, "errors must be a non-empty dict"),
+    ([1, 2], {"a": [1, 2, 3]}, ValueError, "errors['a'] must have one entry per size (2); got 3"),
+    ([1, 2], {"a": [1, 0]}, ValueError, "errors['a'] must be positive to be drawn on log axes"),
+    ([1, 2], {"a": [1, np.nan]}, ValueError, "errors['a'] contains NaN"),
+])
+def test_errors_refuse_bad_input(sizes, errors, error, message):
+    with pytest.raises(error) as caught:
+        plots.error_against_n(sizes, errors)
+    assert message in str(caught.value)

@@ -1,0 +1,183 @@
+"""Q(theta | theta_t), the entropy, and the lower bound EM climbs, for the coins and the Gaussian mixture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from emlib import coins, em, gmm
+
+SEEDS = st.integers(0, 2**32 - 1)
+
+
+# --------------------------------------------------------------------------
+# The entropy
+# --------------------------------------------------------------------------
+
+
+def test_entropy_by_hand():
+    assert em.entropy([[1.0, 0.0], [0.0, 1.0]]) == 0.0
+    assert em.entropy([[0.5, 0.5]]) == pytest.approx(np.log(2), rel=1e-15)
+    assert em.entropy([[0.25] * 4, [0.2, 0.8, 0.0, 0.0]]) == pytest.approx(
+        np.log(4) - 0.2 * np.log(0.2) - 0.8 * np.log(0.8), rel=1e-15)
+
+
+@given(SEEDS, st.integers(1, 6))
+def test_entropy_lies_between_0_and_n_log_k(seed, k):
+    resp = np.random.default_rng(seed).dirichlet(np.ones(k) * 0.3, size=20)
+    resp /= resp.sum(axis=1, keepdims=True)
+    assert -1e-12 <= em.entropy(resp) <= 20 * np.log(k) + 1e-9
+
+
+@pytest.mark.parametrize("resp, error, message", [
+    ([[0.5, 0.6]], ValueError, "each row of resp must sum to 1; row 0 sums to 1.1"),
+    ([[1.5, -0.5]], ValueError, "resp must hold probabilities between 0 and 1"),
+    ([0.5, 0.5], ValueError, r"resp must be a 2-d array of shape \(n_samples, k\)"),
+    (None, TypeError, "resp must be an array of real numbers"),
+])
+def test_entropy_checks_resp(resp, error, message):
+    with pytest.raises(error, match=message):
+        em.entropy(resp)
+
+
+# --------------------------------------------------------------------------
+# Coins
+# --------------------------------------------------------------------------
+
+HEADS, TOSSES = np.array([5, 9, 8, 4, 7]), 10
+
+
+def test_coins_expected_log_likelihood_with_known_coins_is_the_complete_data_log_likelihood():
+    coin_of_row = np.array([1, 0, 0, 1, 0])  # the seed's B, A, A, B, A
+    theta = np.array([0.8, 0.45])
+    expected = sum(h * np.log(theta[c]) + (10 - h) * np.log(1 - theta[c]) + np.log(0.5)
+                   for h, c in zip(HEADS, coin_of_row))
+    value = coins.expected_log_likelihood(HEADS, TOSSES, theta, np.eye(2)[coin_of_row])
+    assert value == pytest.approx(expected, rel=1e-14)
+
+
+@given(SEEDS)
+def test_coins_log_likelihood_is_q_plus_entropy_at_theta_t(seed):
+    rng = np.random.default_rng(seed)
+    tosses = rng.integers(1, 40, size=6)
+    heads = rng.integers(0, tosses + 1)
+    theta_t = rng.uniform(0.02, 0.98, size=3)
+    weights = rng.dirichlet(np.ones(3))
+    resp = coins.e_step(heads, tosses, theta_t, weights)
+    q = coins.q_function(heads, tosses, theta_t, theta_t, weights)
+    assert q + em.entropy(resp) == pytest.approx(coins.log_likelihood(heads, tosses, theta_t, weights), rel=1e-11)
+
+
+@given(SEEDS)
+def test_coins_q_gain_never_exceeds_the_log_likelihood_gain(seed):
+    rng = np.random.default_rng(seed)
+    tosses = rng.integers(1, 40, size=6)
+    heads = rng.integers(0, tosses + 1)
+    theta_t = rng.uniform(0.02, 0.98, size=2)
+    thetas = rng.uniform(0.01, 0.99, size=(50, 2))
+    q_gain = coins.q_function(heads, tosses, thetas, theta_t) - coins.q_function(heads, tosses, theta_t, theta_t)
+    l_gain = coins.log_likelihood(heads, tosses, thetas) - coins.log_likelihood(heads, tosses, theta_t)
+    assert np.all(q_gain <= l_gain + 1e-9 * np.abs(l_gain).max())
+
+
+def test_coins_m_step_maximises_q():
+    theta_t = np.array([0.6, 0.5])
+    best = coins.m_step(HEADS, TOSSES, coins.e_step(HEADS, TOSSES, theta_t))
+    grid = np.stack(np.meshgrid(np.linspace(0.01, 0.99, 99), np.linspace(0.01, 0.99, 99)), axis=-1)
+    q_grid = coins.q_function(HEADS, TOSSES, grid, theta_t)
+    assert coins.q_function(HEADS, TOSSES, best, theta_t) >= q_grid.max()
+    assert q_grid.shape == (99, 99)
+
+
+def test_coins_expected_log_likelihood_checks_shapes():
+    with pytest.raises(ValueError, match=r"resp must have one column per coin, 2; got shape \(5, 3\)"):
+        coins.expected_log_likelihood(HEADS, TOSSES, [0.6, 0.5], np.full((5, 3), 1 / 3))
+    with pytest.raises(ValueError, match=r"resp must have one row per row of heads \(5\)"):
+        coins.expected_log_likelihood(HEADS, TOSSES, [0.6, 0.5], np.full((4, 2), 0.5))
+
+
+def test_coins_q_is_minus_infinity_where_a_credited_row_is_impossible():
+    value = coins.expected_log_likelihood([10], 10, [1.0, 0.0], [[0.5, 0.5]])
+    assert value == -np.inf
+    assert coins.expected_log_likelihood([10], 10, [1.0, 0.0], [[1.0, 0.0]]) == pytest.approx(np.log(0.5))
+
+
+# --------------------------------------------------------------------------
+# Gaussian mixtures
+# --------------------------------------------------------------------------
+
+
+def random_mixture(rng, k: int, d: int, kind: str) -> gmm.Params:
+    A = rng.normal(size=(k, d, d))
+    full = A @ A.swapaxes(1, 2) + 0.3 * np.eye(d)
+    covariances = {"full": full, "diag": np.diagonal(full, axis1=1, axis2=2).copy(),
+                   "spherical": np.diagonal(full, axis1=1, axis2=2).mean(axis=1)}[kind]
+    return gmm.Params(rng.dirichlet(np.ones(k)), rng.normal(scale=2, size=(k, d)), covariances)
+
+
+KINDS = st.sampled_from(gmm.COVARIANCE_TYPES)
+
+
+@given(SEEDS, st.integers(1, 3), st.integers(1, 3), KINDS)
+def test_gmm_log_likelihood_is_q_plus_entropy_at_theta_t(seed, k, d, kind):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(scale=2, size=(30, d))
+    params_t = random_mixture(rng, k, d, kind)
+    resp, log_likelihood = gmm.e_step(X, params_t)
+    assert gmm.q_function(X, params_t, params_t) + em.entropy(resp) == pytest.approx(log_likelihood, rel=1e-10)
+
+
+@given(SEEDS, st.integers(1, 3), st.integers(1, 3), KINDS)
+def test_gmm_q_gain_never_exceeds_the_log_likelihood_gain(seed, k, d, kind):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(scale=2, size=(30, d))
+    params_t, params = random_mixture(rng, k, d, kind), random_mixture(rng, k, d, kind)
+    q_gain = gmm.q_function(X, params, params_t) - gmm.q_function(X, params_t, params_t)
+    l_gain = gmm.log_likelihood(X, params) - gmm.log_likelihood(X, params_t)
+    assert q_gain <= l_gain + 1e-9 * max(1.0, abs(l_gain))
+
+
+@pytest.mark.parametrize("kind", gmm.COVARIANCE_TYPES)
+def test_gmm_m_step_maximises_q(kind):
+    rng = np.random.default_rng(8)
+    X, _ = gmm.sample(random_mixture(rng, 2, 2, "full"), 200, rng=rng)
+    params_t = random_mixture(rng, 2, 2, kind)
+    best = gmm.m_step(X, gmm.e_step(X, params_t)[0], covariance_type=kind, reg_covar=0)
+    q_best = gmm.q_function(X, best, params_t)
+    for _ in range(200):
+        scale = 0.05
+        weights = np.clip(best.weights + rng.normal(scale=scale, size=2), 0.01, None)
+        covariances = best.covariances * np.exp(rng.normal(scale=scale, size=np.shape(best.covariances)))
+        if kind == "full":  # keep it symmetric positive definite: scale each matrix
+            covariances = best.covariances * np.exp(rng.normal(scale=scale, size=(2, 1, 1)))
+        nearby = gmm.Params(weights / weights.sum(), best.means + rng.normal(scale=scale, size=(2, 2)),
+                            covariances)
+        assert gmm.q_function(X, nearby, params_t) <= q_best
+
+
+def test_gmm_expected_log_likelihood_with_known_labels_is_the_complete_data_log_likelihood():
+    X = np.array([[0.0], [1.0], [4.0]])
+    params = gmm.Params([0.25, 0.75], [[0.5], [4.0]], [1.0, 2.0])
+    labels = np.array([0, 0, 1])
+    weights, means, variances = (np.asarray(part) for part in params)
+    expected = sum(np.log(weights[j]) - 0.5 * np.log(2 * np.pi * variances[j])
+                   - (x[0] - means[j, 0]) ** 2 / (2 * variances[j]) for x, j in zip(X, labels))
+    assert gmm.expected_log_likelihood(X, params, np.eye(2)[labels]) == pytest.approx(expected, rel=1e-14)
+
+
+def test_gmm_a_weight_zero_component_with_responsibility_gives_minus_infinity():
+    X = np.array([[0.0], [1.0]])
+    params = gmm.Params([1.0, 0.0], [[0.0], [1.0]], [1.0, 1.0])
+    assert gmm.expected_log_likelihood(X, params, [[1.0, 0.0], [0.5, 0.5]]) == -np.inf
+    assert np.isfinite(gmm.expected_log_likelihood(X, params, [[1.0, 0.0], [1.0, 0.0]]))
+
+
+def test_gmm_expected_log_likelihood_checks_shapes():
+    X = np.zeros((3, 1))
+    params = gmm.Params([0.5, 0.5], [[0.0], [1.0]], [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"resp must have one column per component, 2; got shape \(3, 1\)"):
+        gmm.expected_log_likelihood(X, params, np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"resp must have one row per row of X \(3\)"):
+        gmm.expected_log_likelihood(X, params, np.full((2, 2), 0.5))
