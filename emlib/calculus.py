@@ -8,10 +8,11 @@ and ``Q`` must be lower at every nearby point.  Two tools make that easy:
   central differences;
 * :func:`pack` and :func:`unpack`, which write the parameters of a Gaussian
   mixture with full covariances as one vector of real numbers, and back.
-  *Every* vector unpacks to valid parameters (weights that are positive and
-  sum to 1, covariances that are symmetric positive definite), so one can
-  step, differentiate and draw random points in any direction without
-  leaving the model.
+  Every vector of moderate size unpacks to valid parameters (weights that
+  are positive and sum to 1, covariances that are symmetric positive
+  definite), so one can step, differentiate and draw random points in any
+  direction without leaving the model.  (Entries beyond a few hundred in
+  magnitude overflow float64; :func:`unpack` then says so.)
 
 The parameterisation
 --------------------

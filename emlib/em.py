@@ -256,4 +256,4 @@ def entropy(resp: object) -> float:
     resp = check_resp(resp)
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(resp > 0, resp * np.log(resp), 0.0)
-    return float(-terms.sum())
+    return 0.0 - float(terms.sum())  # 0.0 - 0.0 is 0.0, where -0.0 would print as "-0.0"

@@ -611,6 +611,12 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
     >>> round(q_function(X, params_t, params_t) + em.entropy(resp) - log_likelihood_t, 12)
     0.0
     """
+    params, params_t = _check_params(params), _check_params(params_t, name="params_t")
+    if len(params_t.weights) != len(params.weights):
+        raise ValueError(
+            f"params_t must have as many components as params ({len(params.weights)}); "
+            f"got {len(params_t.weights)}"
+        )
     return expected_log_likelihood(X, params, e_step(X, params_t)[0])
 
 

@@ -1045,8 +1045,10 @@ def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> li
     """
     result = _check_coin_result(result)
     slices = [_bound_slice(heads, tosses, step.params) for step in result.history]
+    touches = [coins.log_likelihood(heads, tosses, step.params.theta, step.params.weights)
+               for step in result.history]
     top = max(s.log_likelihood.max() for s in slices)
-    low = top - 12.0
+    low = min(top - 12.0, min(touches) - 2.0)  # every touching point in view
     frames = []
     for t, (step, piece) in enumerate(zip(result.history, slices)):
         fig, axes = new_figure(panel_size=(6.4, 3.8))
@@ -1054,11 +1056,14 @@ def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> li
         ax.plot(piece.grid, piece.log_likelihood, color="black", lw=2, label="log-likelihood")
         ax.plot(piece.grid, piece.bound, color=PALETTE[0], lw=2, label="lower bound at step t")
         theta_a = step.params.theta[0]
-        touch = coins.log_likelihood(heads, tosses, step.params.theta, step.params.weights)
-        ax.plot([theta_a], [touch], "o", color=PALETTE[0], markersize=7, zorder=5)
+        ax.plot([theta_a], [touches[t]], "o", color=PALETTE[0], markersize=7, zorder=5)
         if t < result.n_iter:
             following = result.history[t + 1].params.theta[0]
-            peak = piece.bound[np.argmin(np.abs(piece.grid - following))]
+            peak = touches[t] + (
+                coins.q_function(heads, tosses, [following, step.params.theta[1]], step.params.theta,
+                                 step.params.weights)
+                - coins.q_function(heads, tosses, step.params.theta, step.params.theta, step.params.weights)
+            )  # the bound at the next theta_A: Q + H, with Q(theta_t | theta_t) + H the touch
             ax.axvline(following, color=PALETTE[1], ls="--", lw=1.2, label="its maximum: next θ_A")
             ax.plot([following], [peak], "s", color=PALETTE[1], markersize=6, zorder=5)
         ax.set_xlim(0, 1)
