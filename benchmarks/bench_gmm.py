@@ -23,7 +23,7 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from bench_kmeans import publish, seconds, table
+from bench_kmeans import publish, slope, table
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
@@ -61,11 +61,6 @@ def fitters(X: np.ndarray, start: gmm.Params):
     return ours, theirs
 
 
-def slope(fit_for) -> float:
-    """Seconds per iteration: (time of LONG iterations - time of SHORT) / (LONG - SHORT)."""
-    return (seconds(lambda: fit_for(LONG)) - seconds(lambda: fit_for(SHORT))) / (LONG - SHORT)
-
-
 def start_for(X: np.ndarray, k: int) -> gmm.Params:
     return gmm.fit(X[:10_000], k, max_iter=3, rng=1).params
 
@@ -79,7 +74,7 @@ def run_case(n_samples: int, n_features: int, k: int) -> dict:
     np.testing.assert_allclose(mine.params.means, sklearn.means_, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(mine.params.covariances, sklearn.covariances_, rtol=1e-7, atol=1e-9)
     ours(SHORT), theirs(SHORT)  # warm-up
-    pairs = [(slope(ours), slope(theirs)) for _ in range(REPEATS)]
+    pairs = [(slope(ours, SHORT, LONG), slope(theirs, SHORT, LONG)) for _ in range(REPEATS)]
     return {"n": n_samples, "d": n_features, "k": k,
             "emlib_ms": 1e3 * statistics.median(e for e, _ in pairs),
             "sklearn_ms": 1e3 * statistics.median(s for _, s in pairs),

@@ -45,9 +45,9 @@ def seconds(fit) -> float:
     return time.perf_counter() - start
 
 
-def slope(fit_for) -> float:
-    """Seconds per iteration: (time of LONG iterations - time of SHORT) / (LONG - SHORT)."""
-    return (seconds(lambda: fit_for(LONG)) - seconds(lambda: fit_for(SHORT))) / (LONG - SHORT)
+def slope(fit_for, short: int = SHORT, long: int = LONG) -> float:
+    """Seconds per iteration: (time of ``long`` iterations - time of ``short``) / (long - short)."""
+    return (seconds(lambda: fit_for(long)) - seconds(lambda: fit_for(short))) / (long - short)
 
 
 def run_case(n_samples: int, n_features: int, k: int) -> dict:

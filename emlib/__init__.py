@@ -12,15 +12,18 @@ kmeans
 soft
     Soft assignments and soft k-means: ``distance_shares`` (the rule to
     avoid), ``responsibilities`` (soft E-step), ``update`` (M-step),
-    ``log_likelihood``, ``fit``.
+    ``log_likelihood``, ``fit``, ``places`` (where the centers are).
 coins
-    A mixture of coins: ``e_step``, ``m_step``, ``log_likelihood``, ``fit``.
+    A mixture of coins: ``e_step``, ``m_step``, ``log_likelihood``, ``fit``,
+    and ``q_function``.
 gmm
     Gaussian mixtures (full, diagonal or spherical covariances): ``e_step``,
     ``m_step``, ``log_likelihood``, ``fit``, and ``sample``, ``predict``,
-    ``bic``, ``aic``.
+    ``bic``, ``aic``, ``q_function``.
 em
-    The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``.
+    The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``; and
+    ``entropy``, the term that turns ``Q`` into a bound on the
+    log-likelihood.
 calculus
     Checking derivations with numbers: ``numerical_gradient`` (central
     differences), ``pack`` and ``unpack`` (a Gaussian mixture as one

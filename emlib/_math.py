@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["logsumexp", "log_normalize"]
+__all__ = ["logsumexp", "log_normalize", "weighted_logs"]
 
 
 def logsumexp(values: np.ndarray, axis: int, *, keepdims: bool = False) -> np.ndarray:
@@ -35,3 +35,13 @@ def log_normalize(log_weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     shifted = log_weights - top
     log_sums = logsumexp(shifted, axis=1, keepdims=True)
     return shifted - log_sums, (top + log_sums)[:, 0]
+
+
+def weighted_logs(weights: np.ndarray, logs: np.ndarray) -> np.ndarray:
+    """``weights * logs`` with ``0 * log(0) = 0``: a zero weight contributes nothing, even against ``-inf``.
+
+    The terms of an expected log-likelihood or an entropy; a positive weight
+    on ``-inf`` stays ``-inf``.
+    """
+    with np.errstate(invalid="ignore"):  # 0 * -inf, discarded by the where
+        return np.where(weights > 0, weights * logs, 0.0)

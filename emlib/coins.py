@@ -44,7 +44,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em
-from ._math import log_normalize, logsumexp
+from ._math import log_normalize, logsumexp, weighted_logs
 from ._validation import check_array, check_float, check_resp, read_only
 
 __all__ = [
@@ -513,9 +513,7 @@ def expected_log_likelihood(
         )
     weights = _check_weights(weights, theta.shape[-1])
     log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
-    with np.errstate(invalid="ignore"):  # 0 * -inf: a coin that cannot make a row it is not credited with
-        terms = np.where(resp > 0, resp * log_joint, 0.0)
-    total = terms.sum(axis=(-2, -1))
+    total = weighted_logs(resp, log_joint).sum(axis=(-2, -1))
     return float(total) if total.ndim == 0 else total
 
 

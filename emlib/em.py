@@ -42,6 +42,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 
+from ._math import weighted_logs
 from ._validation import check_float, check_int, check_resp
 
 __all__ = ["EMStep", "EMResult", "run", "entropy"]
@@ -254,6 +255,6 @@ def entropy(resp: object) -> float:
     0.693147
     """
     resp = check_resp(resp)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(resp > 0, resp * np.log(resp), 0.0)
-    return 0.0 - float(terms.sum())  # 0.0 - 0.0 is 0.0, where -0.0 would print as "-0.0"
+    with np.errstate(divide="ignore"):  # log 0 = -inf, weighted by 0
+        logs = np.log(resp)
+    return 0.0 - float(weighted_logs(resp, logs).sum())  # 0.0 - 0.0 is 0.0, where -0.0 would print as "-0.0"

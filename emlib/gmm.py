@@ -63,6 +63,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em, kmeans
+from ._math import weighted_logs
 from ._validation import check_array, check_float, check_int, check_resp, check_rng, read_only
 
 __all__ = [
@@ -577,9 +578,7 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
     total = 0.0
     for rows in _blocks(len(X), *comps.means.shape):
         log_joint = _log_joint(_whitened(data.shifted[rows], comps), comps)  # (k, rows)
-        weights = resp[rows].T
-        with np.errstate(invalid="ignore"):  # 0 * -inf: a weight-0 component credited with nothing
-            total += float(np.where(weights > 0, weights * log_joint, 0.0).sum())
+        total += float(weighted_logs(resp[rows].T, log_joint).sum())
     return total
 
 

@@ -731,19 +731,6 @@ def _check_soft_result(result: object, name: str) -> em.EMResult:
     return result
 
 
-def _places(centers: np.ndarray, tolerance: float) -> list[tuple[np.ndarray, int]]:
-    """Centers that lie within ``tolerance`` of an earlier one, counted as one place."""
-    places: list[list] = []
-    for center in centers:
-        for place in places:
-            if np.linalg.norm(center - place[0]) <= tolerance:
-                place[1] += 1
-                break
-        else:
-            places.append([center, 1])
-    return [(position, count) for position, count in places]
-
-
 def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[str, Figure]]:
     """One figure per soft k-means fit, for a slider over the stiffness.
 
@@ -789,7 +776,7 @@ def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[
         centers, beta = result.params
         sigma = 1.0 / np.sqrt(2.0 * beta)
         resp = soft.responsibilities(X, centers, beta)
-        places = _places(centers, tolerance)
+        places = soft.places(centers, tolerance)
         fig, axes = new_figure(panel_size=(5.0, 4.2))
         ax = soft_state(X, centers, resp, ax=axes[0, 0], sigma=sigma, limits=limits,
                         title=(f"β = {label}   (σ = {sigma:.2f}):   {len(centers)} centers at "
@@ -825,8 +812,8 @@ def _check_gmm_result(result: object, name: str = "result") -> em.EMResult:
 
 def _weighted_densities(grid: np.ndarray, params: gmm.Params) -> np.ndarray:
     """``weights[j] N(x | j)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
-    resp, _ = gmm.e_step(grid, params)
-    return resp * np.exp(gmm.log_density(grid, params))[:, None]
+    log_resp, log_density = gmm._log_resp(grid, gmm._check_params(params, grid.shape[1]))
+    return np.exp(log_resp + log_density[:, None])
 
 
 def _mixture_limits(X: np.ndarray, params: Sequence[gmm.Params]):

@@ -55,6 +55,7 @@ __all__ = [
     "update",
     "log_likelihood",
     "fit",
+    "places",
 ]
 
 
@@ -81,10 +82,6 @@ class Params(NamedTuple):
 
 def _check_X(X: object) -> np.ndarray:
     return check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, n_features)")
-
-
-def _check_centers(centers: object, n_features: int, name: str = "centers") -> np.ndarray:
-    return kmeans._check_centers(centers, n_features, name)
 
 
 def _check_beta(beta: object, *, positive: bool = False) -> float:
@@ -230,7 +227,7 @@ def distance_shares(X: object, centers: object, *, inverse: bool = False) -> np.
     array([[0.75, 0.25]])
     """
     X = _check_X(X)
-    centers = _check_centers(centers, X.shape[1])
+    centers = kmeans._check_centers(centers, X.shape[1])
     lengths = np.sqrt(_distances(X, centers).in_frame)  # the frame's scale cancels in the ratios
     if inverse:
         nearest = lengths.min(axis=1, keepdims=True)
@@ -287,7 +284,7 @@ def responsibilities(X: object, centers: object, beta: float) -> np.ndarray:
     array([[0.7311, 0.2689]])
     """
     X = _check_X(X)
-    centers = _check_centers(centers, X.shape[1])
+    centers = kmeans._check_centers(centers, X.shape[1])
     beta = _check_beta(beta)
     log_resp, _ = _log_resp(_distances(X, centers), beta)
     return np.exp(log_resp)
@@ -382,7 +379,7 @@ def log_likelihood(X: object, centers: object, beta: float) -> float:
     True
     """
     X = _check_X(X)
-    centers = _check_centers(centers, X.shape[1])
+    centers = kmeans._check_centers(centers, X.shape[1])
     beta = _check_beta(beta, positive=True)
     distances = _distances(X, centers)
     _, log_totals = _log_resp(distances, beta)
@@ -500,7 +497,7 @@ def fit(
             raise TypeError(
                 f"k_or_centers must be an integer k or an array of centers; got {k_or_centers!r}"
             )
-        start = _check_centers(k_or_centers, X.shape[1], "k_or_centers").copy()
+        start = kmeans._check_centers(k_or_centers, X.shape[1], "k_or_centers").copy()
         check_int(len(start), "k", minimum=1, maximum=len(X), maximum_name="n_samples")
     # one frame for the whole fit: the centers stay within the data's range
     frame = kmeans._frame(X, start)
@@ -520,3 +517,42 @@ def fit(
     params0 = Params(read_only(start), beta)
     return em.run(params0, expectation, maximisation, max_iter=max_iter, tol=tol * len(X),
                   callback=callback)
+
+
+def places(centers: object, tolerance: float) -> list[tuple[np.ndarray, int]]:
+    """Where the centers are, counting centers that have merged as one place.
+
+    A center within ``tolerance`` of an earlier place joins it; otherwise it
+    starts a new one.  Below the critical stiffness soft k-means puts every
+    center at one place; as ``beta`` grows the places split.
+
+    Parameters
+    ----------
+    centers : array-like of shape (k, n_features)
+        The centers, for example ``fit(...).params.centers``.
+    tolerance : float
+        The largest distance at which two centers count as one place, at
+        least 0.
+
+    Returns
+    -------
+    list of (ndarray, int)
+        Each place's position (its first center) and how many centers are
+        there, in the order of the centers.
+
+    Examples
+    --------
+    >>> [(p.tolist(), n) for p, n in places([[0.0, 0.0], [5.0, 0.0], [0.0, 1e-9]], 1e-6)]
+    [([0.0, 0.0], 2), ([5.0, 0.0], 1)]
+    """
+    centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, n_features)")
+    tolerance = check_float(tolerance, "tolerance", minimum=0)
+    found: list[list] = []
+    for center in centers:  # over the k centers, not the data
+        for place in found:
+            if np.linalg.norm(center - place[0]) <= tolerance:
+                place[1] += 1
+                break
+        else:
+            found.append([center, 1])
+    return [(position, count) for position, count in found]

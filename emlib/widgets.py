@@ -219,6 +219,13 @@ def frame_grid_slider(
     return ipywidgets.VBox([ipywidgets.HTML(_STYLE), row_slider, column_slider, outer])
 
 
+def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: str,
+                    value: int = 0) -> ipywidgets.VBox:
+    """:func:`frame_slider` over ``(label, figure)`` frames rendered as palette PNGs of ``colors`` colours."""
+    pngs = [figure_png(fig, dpi=100, colors=colors) for _, fig in frames]
+    return frame_slider(pngs, [label for label, _ in frames], description=description, value=value)
+
+
 def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
     """A static slider over the half-steps of a 2-d k-means run (see :func:`plots.kmeans_frames`)."""
     frames = plots.kmeans_frames(X, result)
@@ -281,9 +288,7 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
         The slider above the frames (see :func:`frame_slider`).  The frames
         are reduced to 128 colours, about 25 kB each.
     """
-    frames = plots.soft_kmeans_frames(X, results)
-    pngs = [figure_png(fig, dpi=100, colors=128) for _, fig in frames]
-    return frame_slider(pngs, [label for label, _ in frames], description="stiffness β", value=value)
+    return _palette_slider(plots.soft_kmeans_frames(X, results), 128, "stiffness β", value)
 
 
 # --------------------------------------------------------------------------
@@ -308,9 +313,7 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
         The slider above the frames (see :func:`frame_slider`); the frames
         are reduced to 128 colours, which keeps them small.
     """
-    frames = plots.mixture_frames(X, result)
-    pngs = [figure_png(fig, dpi=100, colors=128) for _, fig in frames]
-    return frame_slider(pngs, [label for label, _ in frames], description="iteration")
+    return _palette_slider(plots.mixture_frames(X, result), 128, "iteration")
 
 
 def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ipywidgets.VBox:
@@ -329,6 +332,4 @@ def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ip
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`).
     """
-    frames = plots.lower_bound_frames(heads, tosses, result)
-    pngs = [figure_png(fig, dpi=100, colors=64) for _, fig in frames]
-    return frame_slider(pngs, [label for label, _ in frames], description="step t")
+    return _palette_slider(plots.lower_bound_frames(heads, tosses, result), 64, "step t")

@@ -419,3 +419,13 @@ def test_update_with_subnormal_responsibilities_is_the_weighted_mean():
     resp = np.array([[1 - 1e-310, 1e-310], [1 - 2e-310, 2e-310], [1.0, 0.0]])
     centers = soft.update(X, resp)
     assert centers[1, 0] == pytest.approx((1 * 1 + 3 * 2) / 3, rel=1e-12)
+
+
+def test_places_count_merged_centers_once():
+    centers = [[0.0, 0.0], [3.0, 0.0], [0.0, 0.005], [3.0, 0.004], [9.0, 9.0]]
+    found = soft.places(centers, 0.01)
+    assert [count for _, count in found] == [2, 2, 1]
+    np.testing.assert_array_equal([position for position, _ in found], [[0, 0], [3, 0], [9, 9]])
+    assert len(soft.places(centers, 0.0)) == 5
+    with pytest.raises(ValueError, match="tolerance must be at least 0"):
+        soft.places(centers, -1.0)
