@@ -20,6 +20,11 @@ gmm
     Gaussian mixtures (full, diagonal or spherical covariances): ``e_step``,
     ``m_step``, ``log_likelihood``, ``fit``, and ``sample``, ``predict``,
     ``bic``, ``aic``, ``q_function``.
+missing
+    The mean and covariance of a multivariate Normal from a table with NaN
+    holes: ``e_step`` (conditional means and covariances), ``m_step``,
+    ``log_likelihood``, ``fit``, ``impute``; and ``mean_impute``, ``hide``
+    and ``compare`` to set EM against the usual repairs.
 em
     The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``; and
     ``entropy``, the term that turns ``Q`` into a bound on the
@@ -29,14 +34,15 @@ calculus
     differences), ``pack`` and ``unpack`` (a Gaussian mixture as one
     unconstrained vector).
 datasets
-    Small data sets for the chapters: the two-coin example, and clouds
-    generated from a seed.
+    Small data sets for the chapters: the two-coin example, the Palmer
+    penguins (from the ``palmerpenguins`` package, the ``data`` extra), and
+    clouds generated from a seed.
 plots, widgets
     Figures and kernel-free sliders for the chapters; they need the optional
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import calculus, coins, datasets, em, gmm, kmeans, soft
+from . import calculus, coins, datasets, em, gmm, kmeans, missing, soft
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "soft", "coins", "gmm", "em", "calculus", "datasets", "__version__"]
+__all__ = ["kmeans", "soft", "coins", "gmm", "missing", "em", "calculus", "datasets", "__version__"]

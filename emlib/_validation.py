@@ -12,7 +12,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_array", "check_int", "check_float", "check_labels", "check_resp", "check_rng", "read_only"]
+__all__ = ["check_array", "check_spread", "check_int", "check_float", "check_labels", "check_resp", "check_rng",
+           "read_only"]
 
 
 def _describe(value: object) -> str:
@@ -24,7 +25,8 @@ def _describe(value: object) -> str:
 
 
 def check_array(
-    value: object, name: str, *, ndim: int = 2, shape_hint: str = "", reshape_advice: bool = True
+    value: object, name: str, *, ndim: int = 2, shape_hint: str = "", reshape_advice: bool = True,
+    allow_nan: bool = False,
 ) -> np.ndarray:
     """Return ``value`` as a finite, non-empty float64 array with ``ndim`` dimensions.
 
@@ -41,6 +43,9 @@ def check_array(
     reshape_advice
         For a 2-d array given as 1-d, suggest the reshape to one feature or
         one row (right for data, wrong for, say, responsibilities).
+    allow_nan
+        Let NaN through, as the marker of a missing entry; infinity is still
+        refused.
 
     Raises
     ------
@@ -77,10 +82,41 @@ def check_array(
     if array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     array = array.astype(np.float64, copy=False)
-    if not np.all(np.isfinite(array)):
+    if allow_nan:
+        if np.isinf(array).any():
+            raise ValueError(f"{name} contains infinity; every entry must be finite or NaN (missing)")
+    elif not np.all(np.isfinite(array)):
         problem = "NaN" if np.isnan(array).any() else "infinity"
         raise ValueError(f"{name} contains {problem}; every entry must be finite")
     return array
+
+
+_LARGEST_SPREAD = 1e150  # of data along a feature: beyond, squares overflow float64
+_SMALLEST_SPREAD = 1e-150  # and below (but above 0), they underflow
+
+
+def check_spread(X: np.ndarray, name: str = "X") -> np.ndarray:
+    """Refuse data whose squared spread along a feature overflows or underflows float64.
+
+    The spread of a feature is the range of its values (NaN ignored).  A
+    constant feature (spread 0) passes; the models say what is wrong with
+    it.  Returns ``X``.
+    """
+    with np.errstate(over="ignore"):  # a spread beyond float64 becomes inf, and is refused
+        spread = np.fmax.reduce(X, axis=0) - np.fmin.reduce(X, axis=0)  # NaN for an empty column
+    spread = np.nan_to_num(spread)
+    if spread.max() > _LARGEST_SPREAD:
+        raise ValueError(
+            f"{name} spreads over more than {_LARGEST_SPREAD:.0e} along a feature, so its squares "
+            f"overflow float64; rescale {name} (for example to standard units)"
+        )
+    tiny = np.flatnonzero((spread > 0) & (spread < _SMALLEST_SPREAD))
+    if tiny.size:
+        raise ValueError(
+            f"{name}[:, {tiny[0]}] spreads over less than {_SMALLEST_SPREAD:.0e}, so its squares "
+            f"underflow float64; rescale {name} (for example to standard units)"
+        )
+    return X
 
 
 def check_int(

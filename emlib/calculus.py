@@ -296,7 +296,7 @@ def unpack(vector: object, k: int, d: int) -> gmm.Params:
         j = failed[0]
         raise ValueError(
             f"vector[{start + j * len(rows)}:{start + (j + 1) * len(rows)}] (component {j}'s "
-            "Cholesky factor) makes a covariance that is singular in float64: its log-diagonal "
-            "entries are too small, or too far apart"
+            "Cholesky factor) makes a covariance that is singular in float64: a log-diagonal "
+            "entry is too small next to the entries left of it in its row"
         )
     return gmm.Params(weights, means, covariances)

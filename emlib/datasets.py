@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import importlib.util
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from ._validation import check_array, check_rng, read_only
 
-__all__ = ["CoinTosses", "two_coins", "make_blobs"]
+__all__ = ["CoinTosses", "two_coins", "make_blobs", "Penguins", "penguins"]
 
 
 class CoinTosses(NamedTuple):
@@ -111,3 +114,69 @@ def _per_cluster(value: object, name: str, k: int) -> np.ndarray:
     if values.shape != (k,):
         raise ValueError(f"{name} must be a number or {k} numbers; got shape {values.shape}")
     return values
+
+
+class Penguins(NamedTuple):
+    """Measurements of 344 penguins from the Palmer Archipelago, Antarctica.
+
+    Attributes
+    ----------
+    X : ndarray of shape (344, 4)
+        Bill length (mm), bill depth (mm), flipper length (mm) and body mass
+        (g); NaN where the measurement is missing.
+    feature_names : tuple of str
+        The four columns' names with their units, for axis labels.
+    species : ndarray of shape (344,)
+        Each bird's species as an index into ``species_names``.
+    species_names : tuple of str
+        ``("Adelie", "Chinstrap", "Gentoo")``.
+    """
+
+    X: np.ndarray
+    feature_names: tuple[str, ...]
+    species: np.ndarray
+    species_names: tuple[str, ...]
+
+
+_PENGUIN_COLUMNS = ("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")  # in the CSV
+_PENGUIN_FEATURES = ("bill length (mm)", "bill depth (mm)", "flipper length (mm)", "body mass (g)")
+
+
+def _penguins_csv() -> Path:
+    """The CSV file shipped inside the ``palmerpenguins`` package, found without importing it (and pandas)."""
+    spec = importlib.util.find_spec("palmerpenguins")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            "datasets.penguins needs the palmerpenguins package, which ships the data: "
+            "pip install palmerpenguins"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "penguins.csv"
+
+
+def penguins() -> Penguins:
+    """The Palmer penguins: four measurements per bird, with the missing ones as NaN.
+
+    The data were collected by Kristen Gorman at Palmer Station, Antarctica
+    (Gorman, Williams & Fraser, *PLoS ONE* 9(3): e90081, 2014) and published
+    as the ``palmerpenguins`` package by Horst, Hill & Gorman (2020, CC0).
+    They are read from the copy that the ``palmerpenguins`` package ships,
+    so nothing is downloaded; that package must be installed.
+
+    Two birds have none of the four measurements; every other bird has all
+    four.
+
+    Examples
+    --------
+    >>> data = penguins()
+    >>> data.X.shape, int(np.isnan(data.X).any(axis=1).sum())
+    ((344, 4), 2)
+    >>> np.bincount(data.species).tolist()
+    [152, 68, 124]
+    """
+    with _penguins_csv().open(newline="") as file:
+        rows = list(csv.DictReader(file))
+    X = np.array([[np.nan if row[name] == "NA" else float(row[name]) for name in _PENGUIN_COLUMNS]
+                  for row in rows])
+    species_names = ("Adelie", "Chinstrap", "Gentoo")
+    species = np.array([species_names.index(row["species"]) for row in rows])
+    return Penguins(read_only(X), _PENGUIN_FEATURES, read_only(species), species_names)

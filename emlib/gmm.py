@@ -64,7 +64,7 @@ import numpy as np
 
 from . import em, kmeans
 from ._math import weighted_logs
-from ._validation import check_array, check_float, check_int, check_resp, check_rng, read_only
+from ._validation import check_array, check_float, check_int, check_resp, check_rng, check_spread, read_only
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -91,7 +91,6 @@ INIT_METHODS = kmeans.INIT_METHODS
 _LOG_2PI = np.log(2 * np.pi)
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
 _BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block: 256 KB
-_LARGEST_SPREAD = 1e150  # of X along a feature: beyond, squares overflow
 _MOVE_LIMIT = 1e4  # (mean's move / new spread)^2 beyond which the scatter is gathered again
 
 
@@ -120,13 +119,7 @@ class Params(NamedTuple):
 
 
 def _check_X(X: object) -> np.ndarray:
-    X = check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)")
-    if np.ptp(X, axis=0).max() > _LARGEST_SPREAD:
-        raise ValueError(
-            f"X spreads over more than {_LARGEST_SPREAD:.0e} along a feature, so its squares "
-            "overflow float64; rescale X (for example to standard units)"
-        )
-    return X
+    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)"))
 
 
 def _kind(covariances: np.ndarray) -> str:
@@ -144,16 +137,22 @@ def _check_covariance_type(value: object) -> str:
 def _failed_components(covariances: np.ndarray) -> list[int]:
     """The components whose covariance is not positive definite, to working precision.
 
-    A matrix counts as singular when its smallest eigenvalue is within
-    rounding (``10 d`` machine epsilons) of 0, relative to its largest: a
-    Cholesky factorisation may still succeed there, but the density it gives
-    is meaningless.
+    A full covariance is first scaled to its correlation matrix (which is
+    positive definite exactly when the covariance is), so that features in
+    different units do not matter.  It counts as singular when the smallest
+    eigenvalue of that matrix is within rounding (``10 d`` machine epsilons)
+    of 0: a Cholesky factorisation may still succeed there, but the density
+    it gives is meaningless.
     """
     if covariances.ndim < 3:
         return np.flatnonzero(covariances.reshape(len(covariances), -1).min(axis=1) <= 0).tolist()
-    eigenvalues = np.linalg.eigvalsh(covariances)
+    variances = np.diagonal(covariances, axis1=1, axis2=2)
+    flat = (variances <= 0).any(axis=1)
+    scale = np.sqrt(np.where(flat[:, None], 1.0, variances))
+    correlations = covariances / (scale[:, :, None] * scale[:, None, :])
+    eigenvalues = np.linalg.eigvalsh(correlations)
     floor = _SINGULAR * covariances.shape[1] * np.maximum(eigenvalues[:, -1], 0)
-    return np.flatnonzero(eigenvalues[:, 0] <= floor).tolist()
+    return np.flatnonzero(flat | (eigenvalues[:, 0] <= floor)).tolist()
 
 
 def _check_params(params: object, n_features: int | None = None, name: str = "params") -> Params:

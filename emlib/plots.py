@@ -26,8 +26,8 @@ except ImportError as error:  # the optional extra is missing
         "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
     ) from error
 
-from . import coins, em, gmm, kmeans, soft
-from ._validation import check_array, check_float, check_int, check_labels, check_resp
+from . import coins, em, gmm, kmeans, missing, soft
+from ._validation import check_array, check_float, check_int, check_labels, check_resp, check_rng
 
 __all__ = [
     "PALETTE",
@@ -55,6 +55,9 @@ __all__ = [
     "soft_state",
     "soft_assignments",
     "soft_kmeans_frames",
+    "imputation_state",
+    "imputations",
+    "imputation_frames",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
@@ -73,8 +76,9 @@ class NotebookFigure(Figure):
         buffer = io.BytesIO()
         self.savefig(buffer, format="png", dpi=2 * self.dpi, bbox_inches="tight")
         png = buffer.getvalue()
-        width, height = struct.unpack(">II", png[16:24])  # from the PNG header
-        shown = {"width": width // 2, "height": height // 2}
+        width = struct.unpack(">I", png[16:20])[0]  # from the PNG header
+        # the width only: a page narrower than the figure shrinks it, and the height follows
+        shown = {"width": width // 2}
         return {"image/png": png, "text/plain": repr(self)}, {"image/png": shown}
 
 
@@ -1189,3 +1193,222 @@ def error_against_n(
     ax.grid(alpha=0.3, which="both")
     ax.legend(frameon=False)
     return fig
+
+
+# --------------------------------------------------------------------------
+# Missing data
+# --------------------------------------------------------------------------
+
+
+def _check_columns(columns: object, d: int) -> tuple[int, int]:
+    """Two different feature indices of a ``d``-column table, to plot against each other."""
+    if not (isinstance(columns, Sequence) and not isinstance(columns, str) and len(columns) == 2):
+        raise TypeError(f"columns must be a pair of feature indices; got {columns!r}")
+    pair = tuple(check_int(c, "columns", minimum=0, maximum=d - 1, maximum_name="n_features - 1")
+                 for c in columns)
+    if pair[0] == pair[1]:
+        raise ValueError(f"columns must name two different features; got {columns!r}")
+    return pair
+
+
+def _axis_names(feature_names: Sequence[str] | None, columns: tuple[int, int]) -> list[str]:
+    if feature_names is None:
+        return [f"feature {c}" for c in columns]
+    if isinstance(feature_names, str) or max(columns) >= len(feature_names):
+        raise ValueError("feature_names must hold one name per feature of X")
+    return [str(feature_names[c]) for c in columns]
+
+
+def imputation_state(
+    X_hidden: object, params: missing.Params, filled: object, *, ax: Axes,
+    columns: Sequence[int] = (0, 1), X: object = None, limits=None, title: str | None = None,
+    feature_names: Sequence[str] | None = None,
+) -> Axes:
+    """Draw two features of a table with holes, and how a repair filled them, into ``ax``.
+
+    Rows observed in both features are grey dots; rows with a hole in
+    either are orange dots where ``filled`` puts them.  The blue ellipse is
+    the estimated Normal (``params``) at 2 standard deviations.  With the
+    complete table ``X``, the rows with holes are also drawn at their true
+    places (hollow circles) and the complete table's own ellipse is dashed
+    black.
+
+    Parameters
+    ----------
+    X_hidden : array-like of shape (n, d)
+        The table with NaN for the holes.
+    params : missing.Params
+        The estimated mean and covariance.
+    filled : array-like of shape (n, d)
+        The table with the holes filled.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    columns : pair of int
+        The features on the horizontal and vertical axes.
+    X : array-like of shape (n, d), optional
+        The table before the holes were made.
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed limits, so that frames do not jump.
+    title : str, optional
+        The panel's title.
+    feature_names : sequence of str, optional
+        One name per feature, for the axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+    """
+    X_hidden = check_array(X_hidden, "X_hidden", ndim=2, shape_hint="(n, d)", allow_nan=True)
+    d = X_hidden.shape[1]
+    params = missing._check_params(params, d)
+    filled = check_array(filled, "filled", ndim=2, shape_hint="(n, d)")
+    if filled.shape != X_hidden.shape:
+        raise ValueError(f"filled must have the shape of X_hidden, {X_hidden.shape}; got {filled.shape}")
+    columns = _check_columns(columns, d)
+    names = _axis_names(feature_names, columns)
+    if X is not None:
+        X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
+        if X.shape != X_hidden.shape:
+            raise ValueError(f"X must have the shape of X_hidden, {X_hidden.shape}; got {X.shape}")
+    pair = list(columns)
+    gap = np.isnan(X_hidden[:, pair]).any(axis=1)
+    ax.scatter(*X_hidden[~gap][:, pair].T, s=10, color=GREY, alpha=0.6, linewidths=0, label="observed")
+    if X is not None:
+        ax.scatter(*X[gap][:, pair].T, s=16, facecolors="none", edgecolors="black", linewidths=0.6,
+                   alpha=0.5, label="hidden, true value")
+        truth = X[:, pair]
+        _ellipse(ax, truth.mean(axis=0), np.cov(truth.T, bias=True), 2, color="black", lw=1.3, ls="--")
+    ax.scatter(*filled[gap][:, pair].T, s=14, color=PALETTE[1], linewidths=0, label="filled in")
+    _ellipse(ax, params.mean[pair], params.covariance[np.ix_(pair, pair)], 2, color=PALETTE[0], lw=2)
+    if limits is not None:
+        ax.set_xlim(*limits[0])
+        ax.set_ylim(*limits[1])
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+#: The width (inches) of the figures of several panels; the book's text column holds it unshrunk.
+_PAGE_WIDTH = 6.6
+
+
+def _fill_title(name: str, fill_error: float | None) -> str:
+    return f"{name}: nothing hidden" if fill_error is None else f"{name}: fills off by {fill_error:.2f} sd"
+
+
+def _imputation_limits(tables: list[np.ndarray], pair: list[int]):
+    points = np.concatenate([table[:, pair] for table in tables])
+    return data_limits(points[~np.isnan(points).any(axis=1)], margin=0.12)
+
+
+def imputations(
+    X: object, panels: dict[str, tuple[object, missing.Params, object]], *,
+    columns: Sequence[int] = (0, 1), feature_names: Sequence[str] | None = None,
+) -> Figure:
+    """Several repairs of holes in the same table, side by side (see :func:`imputation_state`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        The complete table.
+    panels : dict of str to (X_hidden, params, filled)
+        One panel per entry, titled by its key: the table with holes, the
+        estimated mean and covariance, and the filled table.
+    columns, feature_names
+        As in :func:`imputation_state`.
+
+    Returns
+    -------
+    Figure
+        One row of panels with shared limits, at most 6.6 inches wide in all
+        (so that the book's text column shows it without shrinking it).
+    """
+    X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
+    if not isinstance(panels, dict) or not panels:
+        raise TypeError("panels must be a non-empty dict of title -> (X_hidden, params, filled)")
+    for title, panel in panels.items():
+        if not (isinstance(panel, tuple) and len(panel) == 3):
+            raise TypeError(f"panels[{title!r}] must be a tuple (X_hidden, params, filled)")
+    pair = list(_check_columns(columns, X.shape[1]))
+    limits = _imputation_limits([X] + [np.asarray(panel[2], dtype=float) for panel in panels.values()], pair)
+    # At most _PAGE_WIDTH inches in all: a wider picture is shrunk on the book's page.
+    width = min(3.3, _PAGE_WIDTH / len(panels))
+    fig, axes = new_figure(1, len(panels), panel_size=(width, width))
+    for index, (ax, (title, (X_hidden, params, filled))) in enumerate(zip(axes[0], panels.items())):
+        imputation_state(X_hidden, params, filled, ax=ax, columns=columns, X=X, limits=limits,
+                         title=title, feature_names=feature_names)
+        if index:  # the limits are shared: label the vertical axis once
+            ax.set_ylabel("")
+            ax.tick_params(labelleft=False)
+    axes[0, 0].legend(frameon=False, fontsize=8 if width >= 3 else 7, loc="upper left")
+    return fig
+
+
+def imputation_frames(
+    X: object, fractions: Sequence[float], *, columns: Sequence[int] = (0, 1),
+    feature_names: Sequence[str] | None = None, rng=None,
+) -> list[tuple[str, Figure]]:
+    """One figure per fraction of entries hidden completely at random, for a slider.
+
+    For each fraction, :func:`emlib.missing.hide` hides that share of the
+    entries of ``X`` (with one seed, so a larger fraction hides a superset),
+    and :func:`emlib.missing.compare` scores the repairs.  Each frame shows
+    the column-mean fill and EM's fill (:func:`imputation_state`) and, on
+    the right, the largest error in the covariance of each repair against
+    the fraction, with the current fraction marked.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, d)
+        The complete table.
+    fractions : sequence of float
+        Increasing fractions in ``[0, 1)``.
+    columns, feature_names
+        As in :func:`imputation_state`.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    list of (label, Figure)
+        Labelled by the fraction as a percentage, e.g. ``"30 %"``.
+    """
+    X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
+    fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
+    if np.any(fractions < 0) or np.any(fractions >= 1) or np.any(np.diff(fractions) <= 0):
+        raise ValueError(f"fractions must increase within [0, 1); got {fractions.tolist()}")
+    pair = list(_check_columns(columns, X.shape[1]))
+    seed = check_rng(rng).integers(2**63)
+    hidden = [missing.hide(X, f, rng=np.random.default_rng(seed)) for f in fractions]
+    repairs = [missing.compare(X, table) for table in hidden]
+    limits = _imputation_limits([X] + [r[name].filled for r in repairs for name in ("fill with means", "EM")],
+                                pair)
+    errors = {name: np.array([r[name].covariance_error if name in r else np.nan for r in repairs])
+              for name in missing.REPAIRS}
+    top = np.nanmax([values for values in errors.values()])
+    frames = []
+    for fraction, table, repair in zip(fractions, hidden, repairs):
+        # 8.7 inches: wider than the page's column, which shrinks the frame (an image widget) as a
+        # whole, so the text is kept large enough to stay legible at about three quarters of its size
+        fig, axes = new_figure(1, 3, panel_size=(2.9, 2.7))
+        for ax, name in zip(axes[0], ("fill with means", "EM")):
+            imputation_state(table, repair[name].params, repair[name].filled, ax=ax, columns=columns,
+                             X=X, limits=limits, feature_names=feature_names,
+                             title=_fill_title(name, repair[name].fill_error))
+            ax.title.set_fontsize(10)
+        axes[0, 1].set_ylabel("")  # the limits are shared: label the vertical axis once
+        axes[0, 1].tick_params(labelleft=False)
+        trace = axes[0, 2]
+        for colour, (name, values) in zip((GREY, PALETTE[1], PALETTE[0]), errors.items()):
+            trace.plot(100 * fractions, values, marker="o", markersize=3, color=colour, label=name)
+        trace.axvline(100 * fraction, color="black", lw=0.8)
+        trace.set_ylim(0, 1.05 * top if top > 0 else 1.0)
+        trace.set_xlabel("entries hidden (%)")
+        trace.set_title("largest covariance error (sd²)", fontsize=10)
+        trace.legend(frameon=False, fontsize=8)
+        trace.grid(alpha=0.3)
+        frames.append((f"{100 * fraction:.0f} %", fig))
+    return frames

@@ -35,7 +35,7 @@ from . import em, kmeans, plots
 from ._validation import check_int
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
-           "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "FRAMES_CLASS"]
+           "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "FRAMES_CLASS"]
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -220,9 +220,9 @@ def frame_grid_slider(
 
 
 def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: str,
-                    value: int = 0) -> ipywidgets.VBox:
+                    value: int = 0, dpi: int = 100) -> ipywidgets.VBox:
     """:func:`frame_slider` over ``(label, figure)`` frames rendered as palette PNGs of ``colors`` colours."""
-    pngs = [figure_png(fig, dpi=100, colors=colors) for _, fig in frames]
+    pngs = [figure_png(fig, dpi=dpi, colors=colors) for _, fig in frames]
     return frame_slider(pngs, [label for label, _ in frames], description=description, value=value)
 
 
@@ -333,3 +333,23 @@ def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ip
         The slider above the frames (see :func:`frame_slider`).
     """
     return _palette_slider(plots.lower_bound_frames(heads, tosses, result), 64, "step t")
+
+
+def imputation_slider(
+    X: object, fractions: Sequence[float], *, columns: Sequence[int] = (0, 1),
+    feature_names: Sequence[str] | None = None, rng=None,
+) -> ipywidgets.VBox:
+    """A static slider over the fraction of entries hidden completely at random.
+
+    Each frame shows how filling with column means and EM repair the holes,
+    and the covariance error of every repair against the fraction (see
+    :func:`plots.imputation_frames`, which takes the same arguments).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`).
+    """
+    frames = plots.imputation_frames(X, fractions, columns=columns, feature_names=feature_names, rng=rng)
+    # 125 dpi: the frames are 8.7 inches wide, so about 1090 pixels, sharp when shrunk to the page
+    return _palette_slider(frames, 128, "missing", dpi=125)

@@ -241,3 +241,26 @@ def test_the_em_general_chapter_has_a_slider_over_the_bound(visit):
 def test_the_exam_chapter_has_a_static_slider(visit):
     page = visit("book/exam.html")
     assert _frame_sliders(page.page).count() >= 1
+
+
+def test_the_missing_data_chapter_has_a_slider_over_the_fraction_hidden(visit):
+    page = visit("book/missing.html")
+    boxes = _frame_sliders(page.page)
+    assert boxes.count() >= 1
+    readouts = [boxes.nth(i).locator(".widget-readout").first.inner_text() for i in range(boxes.count())]
+    assert any(text.endswith("%") for text in readouts), f"no slider over a percentage; readouts: {readouts}"
+
+
+@pytest.mark.parametrize("page_path", _chapter_pages())
+def test_figures_keep_their_shape_when_the_page_shrinks_them(visit, page_path):
+    """A figure wider than the text column is scaled down whole, not squashed sideways."""
+    page = visit(page_path)
+    shapes = page.page.evaluate(
+        "[...document.querySelectorAll('.cell_output img')]"
+        ".filter(i => i.naturalWidth > 0 && i.offsetParent !== null)"
+        ".map(i => [i.src.slice(-40), i.naturalWidth / i.naturalHeight, i.clientWidth / i.clientHeight])"
+    )
+    assert shapes, f"no figure shown on {page_path}"
+    squashed = [(src, round(natural, 3), round(shown, 3)) for src, natural, shown in shapes
+                if abs(shown / natural - 1) > 0.02]
+    assert not squashed, f"figures shown with another aspect ratio (src, natural, shown): {squashed}"

@@ -209,7 +209,7 @@ def test_pack_refuses_what_is_not_params():
      "vector[4:5] (component 1's Cholesky factor) makes a covariance that overflows float64"),
     ([0.0, 0.0, 0.0, -400.0, 0.0], 2, 1, ValueError,
      "vector[3:4] (component 0's Cholesky factor) makes a covariance that is singular in float64"),
-    ([0.0, 0.0, -30.0, 0.0, 30.0], 1, 2, ValueError,
+    ([0.0, 0.0, 0.0, 1.0, -30.0], 1, 2, ValueError,
      "vector[2:5] (component 0's Cholesky factor) makes a covariance that is singular"),
 ])
 def test_unpack_names_what_is_wrong(vector, k, d, error, message):

@@ -48,3 +48,25 @@ def test_bad_input(kwargs, error, message):
     arguments = {"centers": [[0.0, 0.0], [1.0, 1.0]], "n_per_cluster": 5, "std": 1.0, "rng": 0} | kwargs
     with pytest.raises(error, match=message):
         datasets.make_blobs(**arguments)
+
+
+def test_penguins_match_the_published_table():
+    data = datasets.penguins()
+    assert data.X.shape == (344, 4) and data.X.dtype == np.float64
+    assert data.feature_names == ("bill length (mm)", "bill depth (mm)", "flipper length (mm)", "body mass (g)")
+    # two birds have no measurement at all (rows 4 and 272 of the source); the others have all four
+    missing_rows = np.isnan(data.X).any(axis=1)
+    assert np.flatnonzero(missing_rows).tolist() == [3, 271]
+    assert np.isnan(data.X[missing_rows]).all()
+    assert data.X[0].tolist() == [39.1, 18.7, 181.0, 3750.0]  # the first Adelie, Torgersen, 2007
+    assert data.species_names == ("Adelie", "Chinstrap", "Gentoo")
+    assert np.bincount(data.species).tolist() == [152, 68, 124]
+    # the means reported by palmerpenguins' own summaries (R: mean(..., na.rm = TRUE))
+    np.testing.assert_allclose(np.nanmean(data.X, axis=0), [43.92193, 17.15117, 200.9152, 4201.754], rtol=1e-6)
+    assert not data.X.flags.writeable and not data.species.flags.writeable
+
+
+def test_penguins_without_the_package_say_what_to_install(monkeypatch):
+    monkeypatch.setattr(datasets.importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match="pip install palmerpenguins"):
+        datasets.penguins()

@@ -34,6 +34,8 @@ class TestNotebookFigure:
         assert data["image/png"].startswith(PNG_SIGNATURE)
         width = int.from_bytes(data["image/png"][16:20], "big")
         assert metadata["image/png"]["width"] == width // 2  # rendered at twice the size shown
+        # no height: on a page narrower than the figure, a fixed height would squash it
+        assert "height" not in metadata["image/png"]
         assert "Figure" in data["text/plain"]
 
 

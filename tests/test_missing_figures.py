@@ -1,0 +1,132 @@
+"""Figures and the slider of the missing-data chapter: what they draw and how they refuse bad input."""
+
+import ipywidgets
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
+
+from emlib import missing, plots, widgets
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(0)
+    X = rng.multivariate_normal([0.0, 5.0, -3.0], [[1.0, 0.8, 0.2], [0.8, 1.0, 0.1], [0.2, 0.1, 2.0]], 120)
+    X_hidden = missing.hide(X, 0.25, rng=1)
+    params = missing.fit(X_hidden).params
+    return X, X_hidden, params, missing.impute(X_hidden, params)
+
+
+def _offsets(ax, colour):
+    """The points of the scatter layers drawn in ``colour`` (face or edge)."""
+    rgba = to_rgba(colour)
+    found = []
+    for layer in ax.collections:
+        faces, edges = layer.get_facecolors(), layer.get_edgecolors()
+        if any(np.allclose(c[:3], rgba[:3]) for c in list(faces) + list(edges)):
+            found.append(layer.get_offsets())
+    return np.concatenate(found) if found else np.empty((0, 2))
+
+
+def test_state_draws_observed_points_grey_and_fills_orange(table):
+    X, X_hidden, params, filled = table
+    fig, axes = plots.new_figure()
+    ax = plots.imputation_state(X_hidden, params, filled, ax=axes[0, 0], columns=(0, 1), title="t")
+    gap = np.isnan(X_hidden[:, :2]).any(axis=1)
+    np.testing.assert_array_equal(_offsets(ax, plots.GREY), X_hidden[~gap][:, :2])
+    np.testing.assert_array_equal(_offsets(ax, plots.PALETTE[1]), filled[gap][:, :2])
+    ellipses = [p for p in ax.patches if isinstance(p, Ellipse)]
+    assert len(ellipses) == 1
+    np.testing.assert_allclose(ellipses[0].center, params.mean[:2])
+    # a 2-sd ellipse: its axes are 4 sd along the covariance's principal directions
+    eigenvalues = np.linalg.eigvalsh(params.covariance[:2, :2])
+    np.testing.assert_allclose(sorted([ellipses[0].width, ellipses[0].height]), 4 * np.sqrt(eigenvalues))
+    assert ax.get_title() == "t"
+
+
+def test_state_with_the_truth_adds_true_places_and_the_true_ellipse(table):
+    X, X_hidden, params, filled = table
+    fig, axes = plots.new_figure()
+    ax = plots.imputation_state(X_hidden, params, filled, ax=axes[0, 0], columns=(2, 0), X=X,
+                                feature_names=["a", "b", "c"])
+    gap = np.isnan(X_hidden[:, [2, 0]]).any(axis=1)
+    np.testing.assert_array_equal(_offsets(ax, "black"), X[gap][:, [2, 0]])
+    ellipses = [p for p in ax.patches if isinstance(p, Ellipse)]
+    assert len(ellipses) == 2
+    np.testing.assert_allclose(ellipses[0].center, X[:, [2, 0]].mean(axis=0))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("c", "a")
+
+
+def test_panels_side_by_side_share_limits(table):
+    X, X_hidden, params, filled = table
+    means = missing.mean_impute(X_hidden)
+    fig = plots.imputations(X, {"means": (X_hidden, params, means), "EM": (X_hidden, params, filled)})
+    assert isinstance(fig, Figure) and [ax.get_title() for ax in fig.axes] == ["means", "EM"]
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+
+
+def test_frames_follow_the_fractions_and_the_scores_of_compare(table):
+    X = table[0]
+    fractions = [0.1, 0.3, 0.5]
+    frames = plots.imputation_frames(X, fractions, columns=(0, 1), rng=3)
+    assert [label for label, _ in frames] == ["10 %", "30 %", "50 %"]
+    seed = np.random.default_rng(3).integers(2**63)
+    for fraction, (_, fig) in zip(fractions, frames):
+        assert len(fig.axes) == 3
+        repairs = missing.compare(X, missing.hide(X, fraction, rng=np.random.default_rng(seed)))
+        assert fig.axes[1].get_title() == f"EM: fills off by {repairs['EM'].fill_error:.2f} sd"
+        curves = {line.get_label(): line.get_ydata() for line in fig.axes[2].get_lines()
+                  if not line.get_label().startswith("_")}
+        assert list(curves) == list(missing.REPAIRS)
+        index = fractions.index(fraction)
+        for name in missing.REPAIRS:
+            assert curves[name][index] == pytest.approx(repairs[name].covariance_error, rel=1e-12)
+
+
+def test_slider_has_a_frame_per_fraction(table):
+    X = table[0]
+    box = widgets.imputation_slider(X, [0.1, 0.2, 0.4], rng=0)
+    slider, tab = box.children[1], box.children[2]
+    assert isinstance(tab, ipywidgets.Tab) and len(tab.children) == 3
+    assert list(slider.options) == ["10 %", "20 %", "40 %"]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, columns=(1, 1)), ValueError,
+     "columns must name two different features"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, columns=(0, 3)), ValueError,
+     "columns must be at most n_features - 1 = 2; got 3"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, columns=0), TypeError,
+     "columns must be a pair of feature indices"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f[:5], ax=None), ValueError,
+     "filled must have the shape of X_hidden"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, X=X[:5]), ValueError,
+     "X must have the shape of X_hidden"),
+    (lambda X, H, p, f: plots.imputation_state(H, missing.Params(p.mean[:2], p.covariance), f, ax=None),
+     ValueError, "params.mean must have n_features = 3 entries"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, feature_names=["a"]), ValueError,
+     "feature_names must hold one name per feature of X"),
+    (lambda X, H, p, f: plots.imputations(X, {}), TypeError, "panels must be a non-empty dict"),
+    (lambda X, H, p, f: plots.imputation_frames(X, [0.3, 0.2]), ValueError,
+     "fractions must increase within [0, 1)"),
+    (lambda X, H, p, f: plots.imputation_frames(X, [0.5, 1.0]), ValueError,
+     "fractions must increase within [0, 1)"),
+    (lambda X, H, p, f: plots.imputation_frames(X, [0.5], rng="seed"), TypeError, "rng must be None"),
+])
+def test_bad_input_is_refused(table, call, error, message):
+    with pytest.raises(error, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        call(*table)
+
+
+def test_frames_start_at_nothing_hidden(table):
+    frames = plots.imputation_frames(table[0], [0.0, 0.2], rng=0)
+    assert [label for label, _ in frames] == ["0 %", "20 %"]
+    assert frames[0][1].axes[1].get_title() == "EM: nothing hidden"
+    assert frames[1][1].axes[1].get_title().startswith("EM: fills off by")
+
+
+def test_a_panel_that_is_not_a_triple_is_refused(table):
+    with pytest.raises(TypeError, match=r"panels\['a'\] must be a tuple \(X_hidden, params, filled\)"):
+        plots.imputations(table[0], {"a": (1, 2)})
