@@ -19,14 +19,16 @@ coins
 gmm
     Gaussian mixtures (full, diagonal or spherical covariances): ``e_step``,
     ``m_step``, ``log_likelihood``, ``fit``, and ``sample``, ``predict``,
-    ``bic``, ``aic``, ``q_function``.
+    ``bic``, ``aic``, ``q_function``, ``align`` (match the components of two
+    fits).
 missing
     The mean and covariance of a multivariate Normal from a table with NaN
     holes: ``e_step`` (conditional means and covariances), ``m_step``,
     ``log_likelihood``, ``fit``, ``impute``; and ``mean_impute``, ``hide``
     and ``compare`` to set EM against the usual repairs.
 em
-    The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``; and
+    The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``,
+    ``ConvergenceWarning`` (a fit stopped by ``max_iter``); and
     ``entropy``, the term that turns ``Q`` into a bound on the
     log-likelihood.
 calculus
@@ -34,9 +36,9 @@ calculus
     differences), ``pack`` and ``unpack`` (a Gaussian mixture as one
     unconstrained vector).
 datasets
-    Small data sets for the chapters: the two-coin example, the Palmer
-    penguins (from the ``palmerpenguins`` package, the ``data`` extra), and
-    clouds generated from a seed.
+    Small data sets for the chapters: the two-coin example, Old Faithful
+    (shipped with emlib), the Palmer penguins (from the ``palmerpenguins``
+    package, the ``data`` extra), and clouds generated from a seed.
 plots, widgets
     Figures and kernel-free sliders for the chapters; they need the optional
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.

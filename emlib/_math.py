@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["logsumexp", "log_normalize", "weighted_logs"]
+__all__ = ["logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
 
 
 def logsumexp(values: np.ndarray, axis: int, *, keepdims: bool = False) -> np.ndarray:
@@ -45,3 +45,43 @@ def weighted_logs(weights: np.ndarray, logs: np.ndarray) -> np.ndarray:
     """
     with np.errstate(invalid="ignore"):  # 0 * -inf, discarded by the where
         return np.where(weights > 0, weights * logs, 0.0)
+
+
+def min_cost_assignment(cost: np.ndarray) -> np.ndarray:
+    """The permutation ``order`` of the columns that minimises ``sum_i cost[i, order[i]]``.
+
+    ``cost`` is a square matrix of finite numbers.  This is the Hungarian
+    algorithm with potentials (Kuhn 1955; Munkres 1957), ``O(k^3)`` for a
+    ``k x k`` matrix: rows are added one at a time, and each is given a
+    column along the cheapest augmenting path in the reduced costs.
+    """
+    k = cost.shape[0]
+    row_potential, column_potential = np.zeros(k + 1), np.zeros(k + 1)
+    row_of = np.zeros(k + 1, dtype=np.intp)  # row_of[j]: the row (1-based) given column j; column 0 is a dummy
+    came_from = np.zeros(k + 1, dtype=np.intp)
+    for row in range(1, k + 1):
+        row_of[0] = row
+        column = 0
+        slack = np.full(k + 1, np.inf)
+        used = np.zeros(k + 1, dtype=bool)
+        while row_of[column] != 0:  # grow the tree until it reaches a free column
+            used[column] = True
+            current = row_of[column]
+            reduced = cost[current - 1] - row_potential[current] - column_potential[1:]
+            free = ~used[1:]
+            better = free & (reduced < slack[1:])
+            slack[1:][better] = reduced[better]
+            came_from[1:][better] = column
+            candidates = np.where(free, slack[1:], np.inf)
+            column = int(np.argmin(candidates)) + 1
+            delta = candidates[column - 1]
+            row_potential[row_of[used]] += delta
+            column_potential[used] -= delta
+            slack[~used] -= delta
+        while column:  # flip the path back to the root
+            previous = came_from[column]
+            row_of[column] = row_of[previous]
+            column = previous
+    order = np.empty(k, dtype=np.intp)
+    order[row_of[1:] - 1] = np.arange(k)
+    return order

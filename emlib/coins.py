@@ -668,5 +668,5 @@ def fit(
         weights = np.exp(logsumexp(log_resp, axis=0) - log_n_rows) if estimate_weights else params.weights
         return Params(read_only(theta), read_only(weights))
 
-    return em.run(start, functools.partial(_log_resp, heads, tosses), maximisation, max_iter=max_iter, tol=tol * len(heads),
+    return em.run(start, functools.partial(_log_resp, heads, tosses), maximisation, max_iter=max_iter, tol=tol, n_rows=len(heads),
                   callback=callback)

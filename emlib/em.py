@@ -19,13 +19,17 @@ The stopping rule
 -----------------
 After iteration ``t`` the loop knows the log-likelihood of the new
 parameters, ``L_t``, and of the previous ones, ``L_{t-1}``.  It stops, with
-``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol``, for whatever
-log-likelihood the model's E-step reports.  EM never lowers the
+``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol * n_rows``, for
+whatever log-likelihood the model's E-step reports.  EM never lowers the
 log-likelihood, so the change is a gain; the absolute value only matters for
 rounding noise near convergence.  With ``tol=0`` the test can never pass, so
 exactly ``max_iter`` iterations run.  The models' ``fit`` functions take
-``tol`` per row (per sample), as scikit-learn does, and pass ``tol`` times the
-number of rows here, so that the same ``tol`` suits small and large data.
+``tol`` per row (per sample), as scikit-learn does, and pass the number of
+rows as ``n_rows``, so that the same ``tol`` suits small and large data.
+
+A run that reaches ``max_iter`` with ``tol > 0`` before the rule is met
+warns (:class:`ConvergenceWarning`), naming the iteration count and the last
+change: its answer is not yet the maximum it was heading for.
 
 ``converged`` says only that the log-likelihood stopped changing.  EM can
 also stop like that next to a saddle point, where its steps are tiny, so a
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -45,10 +50,14 @@ import numpy as np
 from ._math import weighted_logs
 from ._validation import check_float, check_int, check_resp
 
-__all__ = ["EMStep", "EMResult", "run", "entropy"]
+__all__ = ["EMStep", "EMResult", "ConvergenceWarning", "run", "entropy"]
 
 P = TypeVar("P")  # a model's parameters
 E = TypeVar("E")  # what its E-step hands to its M-step
+
+
+class ConvergenceWarning(UserWarning):
+    """EM stopped at ``max_iter`` while the log-likelihood was still changing by more than ``tol``."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +147,7 @@ def run(
     *,
     max_iter: int = 1000,
     tol: float = 1e-8,
+    n_rows: float = 1,
     callback: Callable[[int, EMStep[P]], None] | None = None,
 ) -> EMResult[P]:
     """Run EM from ``params0`` until the log-likelihood stops changing.
@@ -157,9 +167,14 @@ def run(
         just the starting point and its log-likelihood.
     tol : float
         Stop after the first iteration ``t`` with
-        ``abs(L_t - L_{t-1}) < tol``, where ``L_t`` is the log-likelihood
-        ``e_step`` reports for the parameters after ``t`` iterations.  At
-        least 0; ``tol=0`` runs exactly ``max_iter`` iterations.
+        ``abs(L_t - L_{t-1}) < tol * n_rows``, where ``L_t`` is the
+        log-likelihood ``e_step`` reports for the parameters after ``t``
+        iterations.  At least 0; ``tol=0`` runs exactly ``max_iter``
+        iterations.
+    n_rows : float, default 1
+        The number of rows (samples) of the data, or their total weight,
+        when ``tol`` is meant per row, as in the models' ``fit`` functions;
+        positive.
     callback : callable, optional
         ``callback(t, step)`` is called after each iteration ``t = 1, 2, …``
         with the :class:`EMStep` just recorded.
@@ -178,6 +193,14 @@ def run(
     ValueError
         If ``max_iter`` or ``tol`` is negative, or a log-likelihood is NaN or
         infinite.
+
+    Warns
+    -----
+    ConvergenceWarning
+        If ``tol > 0`` and the run stops at ``max_iter`` iterations without
+        meeting the stopping rule.  The message names the iteration count
+        and the last change.  With ``tol=0`` stopping at ``max_iter`` is the
+        request, and nothing is said.
 
     Notes
     -----
@@ -207,6 +230,9 @@ def run(
         raise TypeError(f"callback must be a function or None; got {type(callback).__name__}")
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_float(tol, "tol", minimum=0.0)
+    n_rows = check_float(n_rows, "n_rows")
+    if n_rows <= 0:
+        raise ValueError(f"n_rows must be positive; got {n_rows}")
 
     expectations, log_likelihood = _call_e_step(e_step, params0, 0)
     history = [EMStep(params0, log_likelihood)]
@@ -217,16 +243,30 @@ def run(
         history.append(EMStep(params, new_log_likelihood))
         if callback is not None:
             callback(iteration, history[-1])
-        converged = abs(new_log_likelihood - log_likelihood) < tol
+        change = abs(new_log_likelihood - log_likelihood)
+        converged = change < tol * n_rows
         log_likelihood = new_log_likelihood
         if converged:
             break
+    if tol > 0 and max_iter > 0 and not converged:
+        _warn_not_converged(max_iter, change, tol, n_rows)
     return EMResult(
         params=params,
         log_likelihood=log_likelihood,
         history=tuple(history),
         n_iter=len(history) - 1,
         converged=converged,
+    )
+
+
+def _warn_not_converged(max_iter: int, change: float, tol: float, n_rows: float) -> None:
+    per_row = " per row" if n_rows != 1 else ""
+    warnings.warn(
+        f"EM stopped at max_iter = {max_iter} iterations without converging: in the last "
+        f"iteration the log-likelihood changed by {change / n_rows:.3g}{per_row}, not less than "
+        f"tol = {tol:.3g}; raise max_iter or tol",
+        ConvergenceWarning,
+        stacklevel=3,
     )
 
 

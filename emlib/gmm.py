@@ -63,7 +63,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em, kmeans
-from ._math import weighted_logs
+from ._math import min_cost_assignment, weighted_logs
 from ._validation import check_array, check_float, check_int, check_resp, check_rng, check_spread, read_only
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "n_parameters",
     "bic",
     "aic",
+    "align",
 ]
 
 COVARIANCE_TYPES = ("full", "diag", "spherical")
@@ -800,7 +801,8 @@ def _run(data: _Data, params0: Params, *, reg_covar, hard, max_iter, tol, callba
         functools.partial(_fit_e_step, data, reg_covar, hard, iteration),
         functools.partial(_fit_m_step, data, reg_covar, hard, iteration),
         max_iter=max_iter,
-        tol=tol * data.total_weight,
+        tol=tol,
+        n_rows=data.total_weight,
         callback=callback,
     )
 
@@ -1034,3 +1036,55 @@ def aic(X: object, params: Params) -> float:
     ``n_samples > 7``.
     """
     return -2 * log_likelihood(X, params) + 2 * n_parameters(params)
+
+
+def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
+    """Reorder the components of ``params`` to match those of ``reference``.
+
+    A mixture's components have no names: the same fit can come back with
+    its components in any order (*label switching*), so two runs are
+    compared only after matching them up.  Component ``order[i]`` of
+    ``params`` is matched to component ``i`` of ``reference`` so that the
+    sum of the Mahalanobis distances from each reference component to the
+    mean matched to it, ``(mu_j - m_i)^T S_i^-1 (mu_j - m_i)``, is smallest
+    (the Hungarian algorithm, exact for any ``k``).  Measuring in each
+    reference component's own spread makes the match independent of the
+    features' units.
+
+    Parameters
+    ----------
+    params, reference : Params
+        Two mixtures with the same number of components and features (the
+        covariance types may differ).
+
+    Returns
+    -------
+    aligned : Params
+        ``params`` with its components reordered: ``aligned.means[i] ==
+        params.means[order[i]]``, and the same for the weights and
+        covariances.
+    order : ndarray of shape (k,)
+        The permutation.  ``resp[:, order]`` reorders responsibilities
+        (and ``np.argsort(order)[labels]`` relabels hard labels) to match.
+
+    Examples
+    --------
+    >>> reference = Params([0.5, 0.5], [[0.0], [10.0]], [1.0, 1.0])
+    >>> swapped = Params([0.3, 0.7], [[9.0], [1.0]], [2.0, 1.0])
+    >>> aligned, order = align(swapped, reference)
+    >>> order.tolist(), aligned.means.ravel().tolist(), aligned.weights.tolist()
+    ([1, 0], [1.0, 9.0], [0.7, 0.3])
+    """
+    reference = _check_params(reference, name="reference")
+    k, d = reference.means.shape
+    params = _check_params(params, d, name="params")
+    if len(params.weights) != k:
+        raise ValueError(
+            f"params must have as many components as reference ({k}); got {len(params.weights)}"
+        )
+    components = _components(Params(np.full(k, 1 / k), *reference[1:]), np.zeros(d))
+    with np.errstate(over="ignore"):  # a distance beyond float64 is as far as any other
+        distances = np.sum(_whitened(params.means, components) ** 2, axis=2)  # [j, i]: mean j, ref i
+    distances = np.minimum(distances, np.finfo(np.float64).max / (4 * k))
+    order = min_cost_assignment(distances.T)
+    return Params(*(read_only(part[order]) for part in params)), read_only(order)

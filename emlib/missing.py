@@ -510,7 +510,7 @@ def fit(
         return Params(*(read_only(array) for array in params))
 
     return em.run(params0, lambda params: _e_step(X, patterns, params), m_step_at,
-                  max_iter=max_iter, tol=tol * len(X), callback=callback)
+                  max_iter=max_iter, tol=tol, n_rows=len(X), callback=callback)
 
 
 # --------------------------------------------------------------------------

@@ -515,7 +515,7 @@ def fit(
         return Params(read_only(centers), beta)
 
     params0 = Params(read_only(start), beta)
-    return em.run(params0, expectation, maximisation, max_iter=max_iter, tol=tol * len(X),
+    return em.run(params0, expectation, maximisation, max_iter=max_iter, tol=tol, n_rows=len(X),
                   callback=callback)
 
 

@@ -35,7 +35,8 @@ from . import em, kmeans, plots
 from ._validation import check_int
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
-           "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "FRAMES_CLASS"]
+           "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "local_optima_slider",
+           "FRAMES_CLASS"]
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -353,3 +354,31 @@ def imputation_slider(
     frames = plots.imputation_frames(X, fractions, columns=columns, feature_names=feature_names, rng=rng)
     # 125 dpi: the frames are 8.7 inches wide, so about 1090 pixels, sharp when shrunk to the page
     return _palette_slider(frames, 128, "missing", dpi=125)
+
+
+# --------------------------------------------------------------------------
+# EM in practice
+# --------------------------------------------------------------------------
+
+
+def local_optima_slider(
+    X: object, results: Sequence[em.EMResult], *, decimals: int = 2, max_frames: int = 8,
+    feature_names: Sequence[str] | None = None,
+) -> ipywidgets.VBox:
+    """A static slider over the local optima that many runs of ``gmm.fit`` reached.
+
+    One frame per optimum, the best first: the mixture of a run that
+    reached it, and how many runs reached each optimum (see
+    :func:`plots.local_optima_frames`, which takes the same arguments and
+    raises the same errors).
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`); the frames
+        are reduced to 128 colours.
+    """
+    frames = plots.local_optima_frames(X, results, decimals=decimals, max_frames=max_frames,
+                                       feature_names=feature_names)
+    # 120 dpi: the frames are as wide as the page's column, about 790 pixels, sharp when shrunk to it
+    return _palette_slider(frames, 128, "optimum", dpi=120)

@@ -38,7 +38,7 @@ def test_the_slider_has_a_frame_per_step(run):
 
 def test_only_two_coin_fits_are_drawn(run):
     data, _ = run
-    three = coins.fit(data.heads, data.tosses, [0.6, 0.5, 0.4], max_iter=2)
+    three = coins.fit(data.heads, data.tosses, [0.6, 0.5, 0.4], max_iter=2, tol=0)
     with pytest.raises(ValueError, match="result must be a fit of two coins"):
         plots.lower_bound_frames(data.heads, data.tosses, three)
     X = np.zeros((3, 1)) + [[0.0], [1.0], [2.0]]

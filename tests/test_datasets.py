@@ -70,3 +70,14 @@ def test_penguins_without_the_package_say_what_to_install(monkeypatch):
     monkeypatch.setattr(datasets.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match="pip install palmerpenguins"):
         datasets.penguins()
+
+
+def test_old_faithful_matches_r():
+    data = datasets.old_faithful()
+    assert data.X.shape == (272, 2) and data.X.dtype == np.float64
+    assert data.feature_names == ("eruption (min)", "waiting time (min)")
+    # R: head(faithful, 3); colMeans(faithful); sapply(faithful, sd)
+    assert data.X[:3].tolist() == [[3.6, 79.0], [1.8, 54.0], [3.333, 74.0]]
+    np.testing.assert_allclose(data.X.mean(axis=0), [3.487783, 70.89706], rtol=1e-6)
+    np.testing.assert_allclose(data.X.std(axis=0, ddof=1), [1.141371, 13.594974], rtol=1e-6)
+    assert not data.X.flags.writeable

@@ -2,9 +2,13 @@
 
 import dataclasses
 import math
+import re
+import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from emlib import em
 
@@ -71,7 +75,7 @@ class TestResult:
 
     def test_results_are_frozen(self):
         e_step, m_step, _ = scripted(RISING)
-        result = em.run(0, e_step, m_step, max_iter=2)
+        result = em.run(0, e_step, m_step, max_iter=2, tol=0)
         with pytest.raises(dataclasses.FrozenInstanceError):
             result.n_iter = 5
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -108,7 +112,8 @@ class TestStoppingRule:
 
     def test_a_change_exactly_equal_to_tol_does_not_stop(self):
         e_step, m_step, _ = scripted([0.0, 0.5, 1.0, 1.5, 2.0])
-        result = em.run(0, e_step, m_step, max_iter=4, tol=0.5)
+        with pytest.warns(em.ConvergenceWarning):
+            result = em.run(0, e_step, m_step, max_iter=4, tol=0.5)
         assert (result.n_iter, result.converged) == (4, False)
 
     def test_the_absolute_change_is_used(self):
@@ -125,8 +130,32 @@ class TestStoppingRule:
         e_step, m_step, _ = scripted(RISING)
         assert em.run(0, e_step, m_step, max_iter=5, tol=1.0).converged
         e_step, m_step, _ = scripted(RISING)
-        result = em.run(0, e_step, m_step, max_iter=4, tol=1.0)
+        with pytest.warns(em.ConvergenceWarning):
+            result = em.run(0, e_step, m_step, max_iter=4, tol=1.0)
         assert (result.n_iter, result.converged) == (4, False)
+
+    def test_stopping_at_max_iter_warns_with_the_count_and_the_last_change(self):
+        e_step, m_step, _ = scripted(RISING)  # changes 10, 5, 2.5, 1, 0.25, ...
+        message = ("EM stopped at max_iter = 3 iterations without converging: in the last iteration "
+                   "the log-likelihood changed by 2.5, not less than tol = 1; raise max_iter or tol")
+        with pytest.warns(em.ConvergenceWarning, match=f"^{re.escape(message)}$"):
+            em.run(0, e_step, m_step, max_iter=3, tol=1.0)
+
+    def test_the_warning_speaks_per_row_when_tol_is_per_row(self):
+        e_step, m_step, _ = scripted(RISING)
+        with pytest.warns(em.ConvergenceWarning, match=re.escape("changed by 0.25 per row, not less than tol = 0.01")):
+            em.run(0, e_step, m_step, max_iter=3, tol=0.01, n_rows=10)
+        e_step, m_step, _ = scripted(RISING)
+        result = em.run(0, e_step, m_step, max_iter=8, tol=0.3, n_rows=10)  # stops when a change < 3
+        assert (result.n_iter, result.converged) == (3, True)
+
+    def test_tol_zero_and_max_iter_zero_say_nothing(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            e_step, m_step, _ = scripted(RISING)
+            em.run(0, e_step, m_step, max_iter=3, tol=0)
+            e_step, m_step, _ = scripted(RISING)
+            em.run(0, e_step, m_step, max_iter=0)
 
     @pytest.mark.parametrize("max_iter", [1, 3, 8])
     def test_tol_zero_runs_exactly_max_iter_iterations(self, max_iter):
@@ -150,7 +179,8 @@ class TestStoppingRule:
         result = em.run(0, lambda t: (None, -(2.0**-t)), lambda _, t: t + 1)
         # the change 2**-(t+1)... is below 1e-8 first at t = 27 (2**-27 = 7.45e-9)
         assert (result.n_iter, result.converged) == (27, True)
-        result = em.run(0, lambda t: (None, float(t)), lambda _, t: t + 1)
+        with pytest.warns(em.ConvergenceWarning, match="max_iter = 1000"):
+            result = em.run(0, lambda t: (None, float(t)), lambda _, t: t + 1)
         assert (result.n_iter, result.converged) == (1000, False)
 
 
@@ -323,5 +353,24 @@ def test_a_log_likelihood_that_is_not_a_number_is_refused(value):
 
 @pytest.mark.parametrize("value", [np.float32(-1.5), np.int64(-2), np.array(-1.5), -3])
 def test_numpy_and_integer_log_likelihoods_are_accepted(value):
-    result = em.run(0, lambda t: (None, value), good_m_step, max_iter=1)
+    result = em.run(0, lambda t: (None, value), good_m_step, max_iter=1, tol=0)
     assert result.log_likelihood == float(value) and type(result.log_likelihood) is float
+
+
+# --------------------------------------------------------------------------
+# The assignment behind gmm.align
+# --------------------------------------------------------------------------
+
+
+@given(st.integers(1, 9), st.integers(0, 2**32 - 1), st.booleans())
+def test_min_cost_assignment_is_optimal(k, seed, ties):
+    from scipy.optimize import linear_sum_assignment
+
+    from emlib._math import min_cost_assignment
+
+    rng = np.random.default_rng(seed)
+    cost = rng.integers(0, 3, size=(k, k)).astype(float) if ties else rng.normal(scale=1e3, size=(k, k))
+    order = min_cost_assignment(cost)
+    assert sorted(order.tolist()) == list(range(k))
+    rows, columns = linear_sum_assignment(cost)
+    assert cost[np.arange(k), order].sum() == pytest.approx(cost[rows, columns].sum(), rel=1e-12, abs=1e-9)

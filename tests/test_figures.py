@@ -274,7 +274,7 @@ class TestCoinFigures:
 
     def test_bad_results(self, coin_runs):
         data, runs = coin_runs
-        three = coins.fit(data.heads, data.tosses, [0.2, 0.5, 0.8], max_iter=2)
+        three = coins.fit(data.heads, data.tosses, [0.2, 0.5, 0.8], max_iter=2, tol=0)
         with pytest.raises(TypeError, match="results\\[0\\] must be the result of coins.fit; got KMeansResult"):
             plots.coin_landscape(data.heads, data.tosses, [kmeans.fit([[0.0], [1.0]], 1)])
         with pytest.raises(ValueError, match="results\\[0\\] must be a fit of two coins to be drawn in the plane; it has 3"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 import warnings
 
 import numpy as np
@@ -13,7 +15,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from emlib import datasets, gmm
+from emlib import datasets, em, gmm
 from emlib.gmm import Params
 
 KINDS = ("full", "diag", "spherical")
@@ -38,7 +40,7 @@ def as_kind(params: Params, kind: str) -> Params:
 
 def start(X: np.ndarray, k: int, kind: str, seed: int = 0) -> Params:
     """A start that is not yet a fixed point: one EM step from a k-means++ hard assignment."""
-    return as_kind(gmm.fit(X, k, max_iter=1, rng=seed).params, kind)
+    return as_kind(gmm.fit(X, k, max_iter=1, tol=0, rng=seed).params, kind)
 
 
 def sklearn_fit(X, params: Params, kind: str, max_iter: int, reg_covar: float) -> GaussianMixture:
@@ -525,3 +527,90 @@ def test_sample_checks_its_arguments():
 
 def test_covariance_type_is_read_from_the_shape():
     assert [gmm.covariance_type_of(as_kind(GOOD, kind)) for kind in KINDS] == list(KINDS)
+
+
+# --------------------------------------------------------------------------
+# Label switching: align
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", gmm.COVARIANCE_TYPES)
+def test_align_undoes_any_permutation(kind):
+    rng = np.random.default_rng(11)
+    X, _ = datasets.make_blobs(rng.normal(scale=6, size=(5, 3)), 40, 0.7, rng=rng)
+    fitted = gmm.fit(X, 5, covariance_type=kind, rng=1).params
+    for _ in range(5):
+        order = rng.permutation(5)
+        shuffled = gmm.Params(*(part[order] for part in fitted))
+        aligned, found = gmm.align(shuffled, fitted)
+        assert np.array_equal(order[found], np.arange(5))
+        for part, expected in zip(aligned, fitted):
+            np.testing.assert_array_equal(part, expected)
+
+
+def test_align_matches_runs_from_different_starts():
+    """Two fits of the same data find the same components in different orders."""
+    X, labels = datasets.make_blobs([[0.0, 0.0], [6.0, 0.0], [0.0, 6.0], [6.0, 6.0]], 60, 0.8, rng=3)
+    fits = [gmm.fit(X, 4, init="random", rng=seed) for seed in range(12)]
+    best = max(fit.log_likelihood for fit in fits)
+    runs = [fit.params for fit in fits if fit.log_likelihood > best - 1e-6]  # the same maximum
+    assert len(runs) >= 3
+    assert any(not np.allclose(run.means, runs[0].means, atol=0.5) for run in runs[1:])  # labels switch
+    for run in runs[1:]:
+        aligned, _ = gmm.align(run, runs[0])
+        np.testing.assert_allclose(aligned.means, runs[0].means, atol=1e-4)
+
+
+def test_align_is_the_cheapest_matching_by_brute_force():
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        k = int(rng.integers(1, 6))
+        reference = gmm.Params(np.full(k, 1 / k), rng.normal(size=(k, 2)), rng.uniform(0.2, 3, size=(k, 2)))
+        params = gmm.Params(np.full(k, 1 / k), rng.normal(size=(k, 2)), np.ones(k))
+        _, order = gmm.align(params, reference)
+        distance = np.sum((params.means[None, :, :] - reference.means[:, None, :]) ** 2
+                          / reference.covariances[:, None, :], axis=2)  # [i, j]
+        best = min(itertools.permutations(range(k)), key=lambda p: distance[np.arange(k), list(p)].sum())
+        assert distance[np.arange(k), order].sum() == pytest.approx(distance[np.arange(k), list(best)].sum())
+
+
+def test_align_uses_each_components_spread_not_raw_distance():
+    # the second reference component is very wide along x: a mean 5 away along x is close to it
+    reference = gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 3.0]], [[1.0, 1.0], [100.0, 0.01]])
+    params = gmm.Params([0.5, 0.5], [[0.5, 0.5], [6.0, 3.0]], [1.0, 1.0])
+    _, order = gmm.align(params, reference)
+    assert order.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda p: gmm.align(p, gmm.Params([1.0], [[0.0, 0.0]], [1.0])),
+     "params must have as many components as reference (1); got 2"),
+    (lambda p: gmm.align(p, gmm.Params([1.0], [[0.0]], [1.0])),
+     "params.means must have n_features = 1 columns, like X; got shape (2, 2)"),
+    (lambda p: gmm.align(p, "reference"), "reference must be a gmm.Params"),
+])
+def test_align_refuses_mismatched_mixtures(call, message):
+    params = gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [1.0, 1.0])
+    with pytest.raises((ValueError, TypeError), match=re.escape(message)):
+        call(params)
+
+
+# --------------------------------------------------------------------------
+# Stopping at max_iter
+# --------------------------------------------------------------------------
+
+
+def test_fit_warns_when_it_stops_at_max_iter_before_converging():
+    X, _ = datasets.make_blobs([[0.0, 0.0], [3.0, 0.0]], 100, 1.0, rng=0)
+    with pytest.warns(em.ConvergenceWarning, match=r"^EM stopped at max_iter = 3 iterations without "
+                      r"converging: in the last iteration the log-likelihood changed by \S+ per row, "
+                      r"not less than tol = 1e-08; raise max_iter or tol$"):
+        result = gmm.fit(X, 2, max_iter=3, rng=0)
+    assert result.n_iter == 3 and not result.converged
+    change = abs(result.log_likelihoods[-1] - result.log_likelihoods[-2]) / len(X)
+    with pytest.warns(em.ConvergenceWarning, match=re.escape(f"changed by {change:.3g} per row")):
+        gmm.fit(X, 2, max_iter=3, rng=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert gmm.fit(X, 2, max_iter=3, tol=0, rng=0).n_iter == 3  # tol=0 asks for exactly 3
+        assert gmm.fit(X, 2, rng=0).converged
