@@ -108,6 +108,24 @@ class EMResult(Generic[P]):
         """The log-likelihood at the start and after each iteration, shape ``(n_iter + 1,)``."""
         return np.array([step.log_likelihood for step in self.history])
 
+    @property
+    def distances_to_final(self) -> np.ndarray:
+        """How far the parameters at the start and after each iteration are from the final ones.
+
+        The Euclidean distance, with every entry of the parameters (each
+        part of a ``Params`` tuple, flattened) as one vector; shape
+        ``(n_iter + 1,)``, ending in 0.  On a log scale against the
+        iteration it shows EM's linear rate of convergence.
+        """
+        path = np.array([_flattened(step.params) for step in self.history])
+        return np.linalg.norm(path - path[-1], axis=1)
+
+
+def _flattened(params: Any) -> np.ndarray:
+    """All the numbers of a model's parameters (a number, an array, or a tuple of them) in one vector."""
+    parts = params if isinstance(params, tuple) else (params,)
+    return np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in parts])
+
 
 def _checked_log_likelihood(value: Any, iteration: int) -> float:
     """The E-step's log-likelihood as a float; a NaN or an infinity is an error, not a result."""

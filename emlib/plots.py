@@ -1716,10 +1716,6 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
     return fig
 
 
-def _flat_params(params: tuple) -> np.ndarray:
-    return np.concatenate([np.ravel(np.asarray(part, dtype=float)) for part in params])
-
-
 def convergence_rates(
     results: Sequence[em.EMResult], names: Sequence[str], *, floor: float = 1e-12,
 ) -> Figure:
@@ -1769,11 +1765,11 @@ def convergence_rates(
     left, right = axes[0]
     for index, (result, name) in enumerate(zip(results, names)):
         values = result.log_likelihoods
-        path = np.array([_flat_params(step.params) for step in result.history])
         gaps = values[-1] - values
-        distances = np.linalg.norm(path - path[-1], axis=1)
+        distances = result.distances_to_final
+        size = np.linalg.norm(em._flattened(result.params))
         iterations = np.arange(len(values))
-        for ax, series, scale in ((left, gaps, abs(values[-1])), (right, distances, np.linalg.norm(path[-1]))):
+        for ax, series, scale in ((left, gaps, abs(values[-1])), (right, distances, size)):
             keep = series > floor * max(1.0, scale)
             ax.plot(iterations[keep], series[keep], marker="o", markersize=2.5, lw=1.2,
                     color=_colour(index), label=name)

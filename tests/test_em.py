@@ -374,3 +374,13 @@ def test_min_cost_assignment_is_optimal(k, seed, ties):
     assert sorted(order.tolist()) == list(range(k))
     rows, columns = linear_sum_assignment(cost)
     assert cost[np.arange(k), order].sum() == pytest.approx(cost[rows, columns].sum(), rel=1e-12, abs=1e-9)
+
+
+def test_distances_to_final_flatten_every_part_of_the_parameters():
+    steps = [(np.array([0.0, 0.0]), 3.0), (np.array([3.0, 0.0]), 7.0), (np.array([3.0, 4.0]), 7.0)]
+    result = em.EMResult(params=steps[-1], log_likelihood=0.0, n_iter=2, converged=False,
+                         history=tuple(em.EMStep(p, float(t)) for t, p in enumerate(steps)))
+    # from (0, 0, 3) and (3, 0, 7) to (3, 4, 7)
+    np.testing.assert_allclose(result.distances_to_final, [np.sqrt(9 + 16 + 16), 4.0, 0.0])
+    scalar = em.run(0.0, lambda t: (None, -abs(t - 1)), lambda _, t: (t + 1) / 2, max_iter=3, tol=0)
+    np.testing.assert_allclose(scalar.distances_to_final, [0.875, 0.375, 0.125, 0.0])
