@@ -12,8 +12,8 @@ import numbers
 
 import numpy as np
 
-__all__ = ["check_array", "check_spread", "check_int", "check_float", "check_labels", "check_resp", "check_rng",
-           "read_only"]
+__all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
+           "check_rng", "read_only"]
 
 
 def _describe(value: object) -> str:
@@ -150,6 +150,13 @@ def check_float(value: object, name: str, *, minimum: float | None = None) -> fl
     if minimum is not None and value < minimum:
         raise ValueError(f"{name} must be at least {minimum}; got {value}")
     return value
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` as a Python bool; only ``True`` and ``False`` (or numpy's) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False; got {_describe(value)}")
+    return bool(value)
 
 
 def check_labels(labels: object, n_samples: int, k: int | None = None) -> np.ndarray:

@@ -40,7 +40,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import gmm
-from ._validation import check_array, check_int
+from ._validation import check_array, check_bool, check_int
 
 __all__ = ["numerical_gradient", "pack", "unpack", "packed_size"]
 
@@ -111,9 +111,11 @@ def numerical_gradient(
     ------
     TypeError
         If ``fun`` is not callable or returns something other than real
-        numbers, or ``x`` is not an array of real numbers.
+        numbers (of shape ``(m,)`` when ``vectorized``), ``x`` or ``step`` is not an array
+        of real numbers (a bool ``step`` included), or ``vectorized`` is not True or False.
     ValueError
-        If ``x`` is not a finite 1-d array, a step is not positive or so
+        If ``x`` is not a finite, non-empty 1-d array, ``step`` is an array of another shape,
+        a step is not positive and finite or so
         small that ``x_j + h_j`` rounds to ``x_j``, or ``fun`` returns NaN or
         infinity at one of the points.
 
@@ -125,8 +127,7 @@ def numerical_gradient(
     """
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
-    if not isinstance(vectorized, (bool, np.bool_)):
-        raise TypeError(f"vectorized must be True or False; got {type(vectorized).__name__}")
+    vectorized = check_bool(vectorized, "vectorized")
     x = check_array(x, "x", ndim=1, shape_hint="(n,)")
     step = _check_step(step, x)
     step = (x + step) - x  # exactly representable: x + h - x == h
@@ -170,6 +171,15 @@ def packed_size(k: int, d: int) -> int:
     ``(k - 1) + k d + k d (d + 1) / 2``, the mixture's number of free
     parameters.
 
+    Raises
+    ------
+    TypeError
+        If ``k`` or ``d`` is not an integer.
+    ValueError
+        If ``k`` or ``d`` is less than 1.
+
+    Examples
+    --------
     >>> packed_size(2, 2)  # logit(tau), two means of 2, two triangles of 3
     11
     """
@@ -196,9 +206,12 @@ def pack(params: gmm.Params) -> np.ndarray:
 
     Raises
     ------
-    TypeError, ValueError
-        If ``params`` is malformed (see :func:`emlib.gmm.e_step`), its
-        covariances are not full ``(k, d, d)`` matrices, or a weight is 0
+    TypeError
+        If ``params`` is not a :class:`emlib.gmm.Params` or a part of it is not an array of
+        real numbers.
+    ValueError
+        If ``params`` is inconsistent with itself (see :func:`emlib.gmm.covariance_type_of`),
+        its covariances are not full ``(k, d, d)`` matrices, or a weight is 0
         (its log-odds would be minus infinity).
 
     Examples
@@ -252,11 +265,11 @@ def unpack(vector: object, k: int, d: int) -> gmm.Params:
 
     Raises
     ------
-    TypeError, ValueError
-        If ``vector`` is not a finite 1-d array of the right length, or
-        ``k`` or ``d`` is not a positive integer.
+    TypeError
+        If ``vector`` does not hold real numbers, or ``k`` or ``d`` is not an integer.
     ValueError
-        If a log-diagonal entry is so large or so small that the covariance
+        If ``vector`` is not a finite 1-d array of length ``packed_size(k, d)``, ``k`` or ``d``
+        is less than 1, or a log-diagonal entry is so large or so small that the covariance
         overflows or is singular in float64 (beyond about ``+-300``).
 
     Examples

@@ -45,7 +45,7 @@ import numpy as np
 
 from . import em
 from ._math import log_normalize, logsumexp, weighted_logs
-from ._validation import check_array, check_float, check_resp, read_only
+from ._validation import check_array, check_bool, check_float, check_resp, read_only
 
 __all__ = [
     "Params",
@@ -304,6 +304,17 @@ def row_log_likelihoods(
         Natural logarithms; ``-inf`` where a coin cannot make the row (for
         example heads from a coin with ``theta = 0``).
 
+    Raises
+    ------
+    TypeError
+        If ``heads``, ``tosses`` or ``theta`` does not hold real numbers, ``heads`` or ``tosses``
+        holds booleans, or ``binomial_coefficient`` is not True or False.
+    ValueError
+        If ``heads`` or ``tosses`` is not a finite, non-empty 1-d array of whole numbers
+        (``tosses`` may be one number), their lengths differ, or a row has negative heads, fewer
+        than 1 toss or more heads than tosses; or if ``theta`` is not a finite, non-empty 1-d
+        array of numbers from 0 to 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -312,7 +323,7 @@ def row_log_likelihoods(
     """
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta)
-    return _row_log_likelihoods(heads, tosses, theta, bool(binomial_coefficient))
+    return _row_log_likelihoods(heads, tosses, theta, check_bool(binomial_coefficient, "binomial_coefficient"))
 
 
 def e_step(heads: object, tosses: object, theta: object, weights: object = None) -> np.ndarray:
@@ -339,9 +350,13 @@ def e_step(heads: object, tosses: object, theta: object, weights: object = None)
 
     Raises
     ------
+    TypeError
+        If ``heads``, ``tosses``, ``theta`` or ``weights`` does not hold real numbers, or
+        ``heads`` or ``tosses`` holds booleans.
     ValueError
-        Besides bad counts or parameters: if some row is impossible under
-        every coin (say, heads and tails with ``theta = (0, 1)``), so that
+        If the counts or ``theta`` are bad, as in :func:`row_log_likelihoods`; if ``weights`` is
+        not a finite 1-d array with one non-negative entry per coin summing to 1; or if some row
+        is impossible under every coin (say, heads and tails with ``theta = (0, 1)``), so that
         its responsibilities are 0 / 0.
 
     Examples
@@ -376,6 +391,16 @@ def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
     -------
     Counts
         ``heads`` and ``tails``, each of shape ``(n_rows, k)``.
+
+    Raises
+    ------
+    TypeError
+        If ``heads``, ``tosses`` or ``resp`` does not hold real numbers, or ``heads`` or
+        ``tosses`` holds booleans.
+    ValueError
+        If the counts are bad, as in :func:`row_log_likelihoods`, or ``resp`` is not a finite,
+        non-empty 2-d array with one row per row of ``heads``, entries from 0 to 1 and rows
+        summing to 1.
     """
     heads, tosses = _check_counts(heads, tosses)
     resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
@@ -402,6 +427,14 @@ def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
     -------
     theta : ndarray of shape (k,)
         The new probabilities of heads, between 0 and 1.
+
+    Raises
+    ------
+    TypeError
+        As :func:`expected_counts`.
+    ValueError
+        As :func:`expected_counts`; also if a column of ``resp`` is all 0 (that coin's
+        ``theta`` would be 0 / 0).
 
     Examples
     --------
@@ -455,6 +488,16 @@ def log_likelihood(
     float, or ndarray of shape ``theta.shape[:-1]``
         ``-inf`` if some row is impossible under every coin.
 
+    Raises
+    ------
+    TypeError
+        If ``heads``, ``tosses``, ``theta`` or ``weights`` does not hold real numbers, ``heads``
+        or ``tosses`` holds booleans, or ``binomial_coefficient`` is not True or False.
+    ValueError
+        If the counts are bad, as in :func:`row_log_likelihoods`; ``theta`` is not a finite,
+        non-empty array of numbers from 0 to 1; or ``weights`` is not a finite 1-d array with
+        one non-negative entry per coin (``theta.shape[-1]``) summing to 1.
+
     Examples
     --------
     >>> round(log_likelihood([5, 9, 8, 4, 7], 10, [0.6, 0.5]), 4)
@@ -463,7 +506,7 @@ def log_likelihood(
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta, stacked=True)
     weights = _check_weights(weights, theta.shape[-1])
-    log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
+    log_joint = _log_joint(heads, tosses, theta, weights, check_bool(binomial_coefficient, "binomial_coefficient"))
     total = logsumexp(log_joint, axis=-1).sum(axis=-1)
     return float(total) if total.ndim == 0 else total
 
@@ -503,6 +546,16 @@ def expected_log_likelihood(
     -------
     float, or ndarray of shape ``theta.shape[:-1]``
         ``-inf`` where a row with positive responsibility is impossible.
+
+    Raises
+    ------
+    TypeError
+        If ``heads``, ``tosses``, ``theta``, ``resp`` or ``weights`` does not hold real numbers,
+        ``heads`` or ``tosses`` holds booleans, or ``binomial_coefficient`` is not True or False.
+    ValueError
+        As :func:`log_likelihood`; also if ``resp`` is not a finite, non-empty 2-d array with
+        one row per row of ``heads`` and one column per coin, entries from 0 to 1 and rows
+        summing to 1.
     """
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta, stacked=True)
@@ -512,7 +565,7 @@ def expected_log_likelihood(
             f"resp must have one column per coin, {theta.shape[-1]}; got shape {resp.shape}"
         )
     weights = _check_weights(weights, theta.shape[-1])
-    log_joint = _log_joint(heads, tosses, theta, weights, bool(binomial_coefficient))
+    log_joint = _log_joint(heads, tosses, theta, weights, check_bool(binomial_coefficient, "binomial_coefficient"))
     total = weighted_logs(resp, log_joint).sum(axis=(-2, -1))
     return float(total) if total.ndim == 0 else total
 
@@ -547,6 +600,17 @@ def q_function(
     binomial_coefficient : bool
         As in :func:`log_likelihood`; adds a constant.
 
+    Raises
+    ------
+    TypeError
+        If ``heads``, ``tosses``, ``theta``, ``theta_t`` or ``weights`` does not hold real
+        numbers, ``heads`` or ``tosses`` holds booleans, or ``binomial_coefficient`` is not True
+        or False.
+    ValueError
+        As :func:`e_step` at ``theta_t`` (``theta_t`` must be a finite 1-d array of numbers
+        from 0 to 1 under which every row is possible) and :func:`log_likelihood` at
+        ``theta``; also if ``theta.shape[-1]`` differs from the length of ``theta_t``.
+
     Examples
     --------
     At ``theta_t`` itself, ``Q`` plus the entropy is the log-likelihood:
@@ -557,7 +621,7 @@ def q_function(
     >>> round(q + em.entropy(e_step(heads, 10, theta_t)), 4), round(log_likelihood(heads, 10, theta_t), 4)
     (-33.0939, -33.0939)
     """
-    resp = e_step(heads, tosses, theta_t, weights)
+    resp = e_step(heads, tosses, _check_probabilities(theta_t, "theta_t"), weights)
     return expected_log_likelihood(heads, tosses, theta, resp, weights,
                                    binomial_coefficient=binomial_coefficient)
 
@@ -609,15 +673,16 @@ def fit(
     Raises
     ------
     TypeError
-        If the counts are not numbers (or are booleans), ``max_iter`` is not
+        If the counts, ``theta0`` or ``weights0`` are not real numbers (or the counts are
+        booleans), ``estimate_weights`` is not True or False, ``max_iter`` is not
         an integer, ``tol`` is not a real number, or ``callback`` is not
         callable.
     ValueError
-        If counts are negative, not whole, of different lengths, or have
-        more heads than tosses; ``theta0`` is not a 1-d array of at least 2
-        numbers strictly between 0 and 1; ``weights0`` does not have one
+        If counts are not finite, negative, not whole, of different lengths, or have
+        more heads than tosses (or fewer than 1 toss); ``theta0`` is not a 1-d array of at
+        least 2 numbers strictly between 0 and 1; ``weights0`` does not have one
         positive entry per coin summing to 1; ``max_iter`` or ``tol`` is
-        negative.
+        negative, or ``tol`` is not finite.
 
     Notes
     -----
@@ -660,7 +725,7 @@ def fit(
     tol = check_float(tol, "tol", minimum=0.0)
     weights0 = _check_weights(weights0, len(theta0), "weights0", start=True)
     start = Params(read_only(theta0.copy()), read_only(weights0.copy()))
-    estimate_weights = bool(estimate_weights)
+    estimate_weights = check_bool(estimate_weights, "estimate_weights")
     log_n_rows = np.log(len(heads))
 
     def maximisation(log_resp: np.ndarray, params: Params) -> Params:

@@ -79,6 +79,16 @@ def make_blobs(
     labels : ndarray of shape (n_samples,)
         The index of the cloud each point came from.
 
+    Raises
+    ------
+    TypeError
+        If ``centers`` or ``std`` does not hold real numbers, ``n_per_cluster`` does not hold
+        integers, or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+    ValueError
+        If ``centers`` is not a finite, non-empty 2-d array; ``n_per_cluster`` or ``std`` is
+        neither one number nor ``k`` numbers; a count is below 1; a ``std`` is not finite or
+        not positive; ``rng`` is a negative seed; or the points overflow float64.
+
     Examples
     --------
     >>> X, labels = make_blobs([[0.0, 0.0], [5.0, 5.0]], [2, 3], 0.5, rng=0)
@@ -164,6 +174,11 @@ def penguins() -> Penguins:
 
     Two birds have none of the four measurements; every other bird has all
     four.
+
+    Raises
+    ------
+    ImportError
+        If the ``palmerpenguins`` package is not installed.
 
     Examples
     --------

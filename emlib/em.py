@@ -206,11 +206,12 @@ def run(
     Raises
     ------
     TypeError
-        If ``e_step``, ``m_step`` or ``callback`` is not callable, or
-        ``e_step`` does not return a pair with a real log-likelihood.
+        If ``e_step``, ``m_step`` or ``callback`` is not callable,
+        ``e_step`` does not return a pair with a real log-likelihood, ``max_iter`` is not an
+        integer, or ``tol`` or ``n_rows`` is not a real number.
     ValueError
-        If ``max_iter`` or ``tol`` is negative, or a log-likelihood is NaN or
-        infinite.
+        If ``max_iter`` or ``tol`` is negative, ``tol`` or ``n_rows`` is not finite, ``n_rows``
+        is not positive, or a log-likelihood is NaN or infinite.
 
     Warns
     -----
@@ -306,6 +307,14 @@ def entropy(resp: object) -> float:
     -------
     float
         At least 0, at most ``n_rows * log(k)``.
+
+    Raises
+    ------
+    TypeError
+        If ``resp`` does not hold real numbers.
+    ValueError
+        If ``resp`` is not a finite, non-empty 2-d array, holds entries outside ``[0, 1]``, or
+        has a row that does not sum to 1.
 
     Examples
     --------

@@ -64,7 +64,7 @@ import numpy as np
 
 from . import em, kmeans
 from ._math import min_cost_assignment, weighted_logs
-from ._validation import check_array, check_float, check_int, check_resp, check_rng, check_spread, read_only
+from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, check_spread, read_only
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -156,8 +156,13 @@ def _failed_components(covariances: np.ndarray) -> list[int]:
     return np.flatnonzero(flat | (eigenvalues[:, 0] <= floor)).tolist()
 
 
-def _check_params(params: object, n_features: int | None = None, name: str = "params") -> Params:
-    """Return ``params`` as a :class:`Params` of float64 arrays, or say what is wrong with it."""
+def _check_params(
+    params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
+) -> Params:
+    """Return ``params`` as a :class:`Params` of float64 arrays, or say what is wrong with it.
+
+    With ``n_features``, the means must have that many columns, like ``like``.
+    """
     if not (isinstance(params, tuple) and len(params) == 3):
         raise TypeError(
             f"{name} must be a gmm.Params(weights, means, covariances); got {type(params).__name__}"
@@ -174,7 +179,7 @@ def _check_params(params: object, n_features: int | None = None, name: str = "pa
         )
     if n_features is not None and d != n_features:
         raise ValueError(
-            f"{name}.means must have n_features = {n_features} columns, like X; got shape {means.shape}"
+            f"{name}.means must have n_features = {n_features} columns, like {like}; got shape {means.shape}"
         )
     raw = params[2]
     shapes = {3: (k, d, d), 2: (k, d), 1: (k,)}
@@ -469,7 +474,17 @@ def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[Pa
 
 
 def covariance_type_of(params: Params) -> str:
-    """``"full"``, ``"diag"`` or ``"spherical"``, read from the shape of ``params.covariances``."""
+    """``"full"``, ``"diag"`` or ``"spherical"``, read from the shape of ``params.covariances``.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a :class:`Params` or a part of it is not an array of real numbers.
+    ValueError
+        If ``params`` is inconsistent with itself: parts not finite, non-empty arrays of matching
+        shapes, weights negative or not summing to 1, a covariance not symmetric positive
+        definite.
+    """
     return _kind(_check_params(params).covariances)
 
 
@@ -496,11 +511,14 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     Raises
     ------
     TypeError
-        If ``X`` or a part of ``params`` is not an array of real numbers.
+        If ``X`` or a part of ``params`` is not an array of real numbers, or ``params`` is not
+        a :class:`Params`.
     ValueError
-        If ``X`` is not a finite 2-d array, or ``params`` is inconsistent
-        with it or with itself: shapes, weights negative or not summing to 1,
-        a covariance not symmetric positive definite.
+        If ``X`` is not a finite, non-empty 2-d array, or spreads along a feature over more
+        than 1e150 or less than 1e-150 (its squares would overflow or underflow); if ``params``
+        is inconsistent with it or with itself: shapes, weights negative or not summing to 1,
+        a covariance not symmetric positive definite; or if a point lies so far from every
+        component that its density is 0 in float64.
 
     Examples
     --------
@@ -521,6 +539,13 @@ def log_likelihood(X: object, params: Params) -> float:
 
     Arguments as in :func:`e_step`, whose second output this is.
 
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
+
     Examples
     --------
     One standard Normal component: the log-density at 0 is ``-log(2 pi) / 2``.
@@ -537,6 +562,13 @@ def log_density(X: object, params: Params) -> np.ndarray:
     Arguments as in :func:`e_step`.  Its sum is :func:`log_likelihood`;
     ``exp(log_density(X, params))[:, None] * resp`` are the weighted component
     densities ``weights[j] N(x_i | j)``.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
     """
     X = _check_X(X)
     return _log_resp(X, _check_params(params, X.shape[1]))[1]
@@ -565,6 +597,17 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
     -------
     float
         ``-inf`` if a component of weight 0 is given responsibility.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``resp`` does not hold real numbers, or ``params`` is not a :class:`Params`
+        of arrays of real numbers.
+    ValueError
+        If ``X`` or ``params`` is malformed, as in :func:`e_step` (a point far from every
+        component is no error here), or ``resp`` is not a finite, non-empty 2-d array with one
+        row per row of ``X`` and one column per component, entries from 0 to 1 and rows
+        summing to 1.
     """
     X = _check_X(X)
     params = _check_params(params, X.shape[1])
@@ -601,6 +644,16 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
         The current parameters, which fix the responsibilities; the same
         number of components as ``params``.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers, or ``params`` or ``params_t`` is not a
+        :class:`Params` of arrays of real numbers.
+    ValueError
+        If ``X``, ``params`` or ``params_t`` is malformed, as in :func:`e_step`; if ``params_t``
+        has a different number of components than ``params``; or if a point lies so far from
+        every component of ``params_t`` that its density is 0 in float64.
+
     Examples
     --------
     >>> from emlib import em
@@ -610,7 +663,9 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
     >>> round(q_function(X, params_t, params_t) + em.entropy(resp) - log_likelihood_t, 12)
     0.0
     """
-    params, params_t = _check_params(params), _check_params(params_t, name="params_t")
+    X = _check_X(X)
+    params = _check_params(params, X.shape[1])
+    params_t = _check_params(params_t, X.shape[1], name="params_t")
     if len(params_t.weights) != len(params.weights):
         raise ValueError(
             f"params_t must have as many components as params ({len(params.weights)}); "
@@ -623,6 +678,13 @@ def predict(X: object, params: Params) -> np.ndarray:
     """The most responsible component of each point, shape ``(n_samples,)``: a hard assignment.
 
     Arguments as in :func:`e_step`.  Ties go to the lowest index.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
     """
     return np.argmax(e_step(X, params)[0], axis=1)
 
@@ -667,10 +729,19 @@ def m_step(
 
     Raises
     ------
+    TypeError
+        If ``X``, ``resp`` or ``sample_weight`` does not hold real numbers, ``covariance_type``
+        is not a string, or ``reg_covar`` is not a real number.
     ValueError
-        If a component has total responsibility 0 or its covariance comes
-        out not positive definite (raise ``reg_covar``), or if the input is
-        malformed (see :func:`e_step`).
+        If a component's covariance comes out not positive definite (raise ``reg_covar``), or
+        if the input is malformed: ``X`` as in :func:`e_step`; ``resp`` not a finite, non-empty
+        2-d array with one row per row of ``X``, entries from 0 to 1 and rows summing to 1;
+        ``covariance_type`` not one of the three; ``reg_covar`` negative or not finite;
+        ``sample_weight`` not a finite 1-d array with one entry per row, non-negative and not
+        all 0.
+    ComponentCollapse
+        If a component has total responsibility 0 (a column of ``resp``, times
+        ``sample_weight``, that is all 0).  A subclass of ``ValueError``.
 
     Examples
     --------
@@ -874,15 +945,25 @@ def fit(
 
     Raises
     ------
-    TypeError, ValueError
-        On malformed input (see :func:`e_step` and :func:`m_step`), ``k``
-        larger than the number of samples, or a start whose covariance type
-        differs from ``covariance_type``.
+    TypeError
+        On malformed input (see :func:`e_step` and :func:`m_step`); if ``k_or_params`` is
+        neither an int nor a :class:`Params`, ``init`` is not a string, ``max_iter`` or
+        ``n_init`` is not an integer, ``tol`` is not a real number, ``rng`` is not a valid
+        source of randomness, ``hard`` is not True or False, or ``callback`` is not callable.
     ValueError
-        If a component collapses during fitting (no responsibility left, or
-        a covariance that is no longer positive definite, or an infinite
-        likelihood); the message names the iteration and suggests raising
-        ``reg_covar``.
+        On malformed input (see :func:`e_step` and :func:`m_step`); if ``k`` is outside
+        ``1 .. n_samples`` or above the number of rows of positive ``sample_weight``, ``init``
+        is not a known method, ``max_iter`` or ``tol`` is negative, ``tol`` is not finite,
+        ``n_init`` is below 1, ``rng`` is a negative seed; if a starting :class:`Params` has
+        another covariance type than ``covariance_type``, a weight of 0, or comes with
+        ``n_init`` other than 1; or if a log-likelihood during fitting is not finite (a point
+        so far from every component that its density is 0 in float64, or an unbounded
+        likelihood).
+    ComponentCollapse
+        If a component collapses (no responsibility left, or a covariance that is no longer
+        positive definite) in the run from given :class:`Params`, or in every one of the
+        ``n_init`` runs; the message names the iteration and suggests raising ``reg_covar``.
+        A subclass of ``ValueError``.
 
     Notes
     -----
@@ -907,8 +988,7 @@ def fit(
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
     n_init = check_int(n_init, "n_init", minimum=1)
     rng = check_rng(rng)
-    if not isinstance(hard, (bool, np.bool_)):
-        raise TypeError(f"hard must be True or False; got {type(hard).__name__}")
+    hard = check_bool(hard, "hard")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
     data = _prepare(X, _check_sample_weight(sample_weight, len(X)))
@@ -971,6 +1051,15 @@ def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]
     labels : ndarray of shape (n,)
         The component that made each point (the hidden variable).
 
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a :class:`Params` of arrays of real numbers, ``n`` is not an
+        integer, or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+    ValueError
+        If ``params`` is inconsistent with itself (as in :func:`covariance_type_of`), ``n`` is
+        negative, or ``rng`` is a negative seed.
+
     Examples
     --------
     >>> params = Params([0.25, 0.75], [[0.0], [10.0]], [1.0, 1.0])
@@ -1000,6 +1089,13 @@ def n_parameters(params: Params) -> int:
 
     ``k - 1`` weights (they sum to 1), ``k d`` means, and ``k d (d + 1) / 2``
     (full), ``k d`` (diag) or ``k`` (spherical) covariance entries.
+
+    Raises
+    ------
+    TypeError
+        As :func:`covariance_type_of`.
+    ValueError
+        As :func:`covariance_type_of`.
     """
     params = _check_params(params)
     k, d = params.means.shape
@@ -1023,6 +1119,13 @@ def bic(X: object, params: Params) -> float:
         Comparable across mixtures fitted to the same ``X``: between a
         better fit and fewer parameters, it charges ``log(n_samples)`` per
         parameter (:func:`n_parameters`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
     """
     X = _check_X(X)
     return -2 * log_likelihood(X, params) + n_parameters(params) * np.log(len(X))
@@ -1034,6 +1137,13 @@ def aic(X: object, params: Params) -> float:
     Arguments as in :func:`bic`; AIC charges 2 per parameter instead of
     ``log(n_samples)``, so it picks larger models than BIC once
     ``n_samples > 7``.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
     """
     return -2 * log_likelihood(X, params) + 2 * n_parameters(params)
 
@@ -1067,6 +1177,15 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
         The permutation.  ``resp[:, order]`` reorders responsibilities
         (and ``np.argsort(order)[labels]`` relabels hard labels) to match.
 
+    Raises
+    ------
+    TypeError
+        If ``params`` or ``reference`` is not a :class:`Params` of arrays of real numbers.
+    ValueError
+        If ``params`` or ``reference`` is inconsistent with itself (as in
+        :func:`covariance_type_of`), or the two differ in their numbers of components or
+        features.
+
     Examples
     --------
     >>> reference = Params([0.5, 0.5], [[0.0], [10.0]], [1.0, 1.0])
@@ -1077,7 +1196,7 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
     """
     reference = _check_params(reference, name="reference")
     k, d = reference.means.shape
-    params = _check_params(params, d, name="params")
+    params = _check_params(params, d, name="params", like="reference")
     if len(params.weights) != k:
         raise ValueError(
             f"params must have as many components as reference ({k}); got {len(params.weights)}"

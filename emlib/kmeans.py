@@ -129,9 +129,9 @@ def _check_k(k: object, n_samples: int) -> int:
     return check_int(k, "k", minimum=1, maximum=n_samples, maximum_name="n_samples")
 
 
-def _check_result(result: object) -> KMeansResult:
+def _check_result(result: object, name: str = "result") -> KMeansResult:
     if not isinstance(result, KMeansResult):
-        raise TypeError(f"result must be a kmeans.KMeansResult; got {type(result).__name__}")
+        raise TypeError(f"{name} must be a kmeans.KMeansResult; got {type(result).__name__}")
     return result
 
 
@@ -387,6 +387,14 @@ def assign(X: object, centers: object) -> np.ndarray:
         ``labels[i]`` is the index of the center nearest to ``X[i]`` in
         Euclidean distance; ties go to the lowest index.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``centers`` does not hold real numbers.
+    ValueError
+        If ``X`` or ``centers`` is not a finite, non-empty 2-d array, or ``centers`` does not have
+        ``n_features`` columns like ``X``.
+
     Examples
     --------
     >>> assign([[0.0], [1.0], [9.0]], [[0.0], [10.0]])
@@ -461,9 +469,12 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
 
     Raises
     ------
+    TypeError
+        If ``X`` or ``centers`` does not hold real numbers, or ``labels`` (when given) do not hold
+        integers.
     ValueError
-        As :func:`assign` and :func:`update`; also if the sum overflows
-        float64 (coordinates spread over about 1e154 or more).
+        As :func:`assign`; also if ``labels`` has the wrong length or values outside
+        ``0 .. k-1``, or if the sum overflows float64 (coordinates spread over about 1e154 or more).
 
     Examples
     --------
@@ -495,6 +506,14 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
         centers after ``t`` updates; entry ``2t + 1`` is the inertia right
         after update ``t + 1``, with the points still assigned as before it.
         The sequence never rises.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers or ``result`` is not a :class:`KMeansResult`.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array, its number of columns differs from that of
+        ``result``'s centers, or an inertia overflows float64 (as in :func:`inertia`).
 
     Examples
     --------
@@ -534,6 +553,15 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
     centers : ndarray of shape (k, n_features)
         ``k`` rows of ``X``.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers, ``k`` is not an integer, ``method`` is not a string,
+        or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array, ``k`` is outside ``1 .. n_samples``,
+        ``method`` is not one of the names above, or ``rng`` is a negative seed.
+
     Examples
     --------
     >>> X = [[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0]]
@@ -545,6 +573,8 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
     k = _check_k(k, len(X))
     if not isinstance(method, str):
         raise TypeError(f"method must be a string; got {method!r}")
+    if method not in INIT_METHODS:
+        raise ValueError(f"method must be one of {INIT_METHODS}; got {method!r}")
     _, centers = _start(X, k, method, rng)
     return centers
 
@@ -589,12 +619,14 @@ def fit(
     Raises
     ------
     TypeError
-        If ``X`` does not hold real numbers, or ``k``/``max_iter`` is not an
-        integer.
+        If ``X`` (or an array ``init``) does not hold real numbers, ``k``/``max_iter`` is not an
+        integer, ``tol`` is not a real number, or ``rng`` is not None, an int, a ``SeedSequence``
+        or a ``Generator``.
     ValueError
         If ``X`` is not 2-d, empty or not finite; ``k`` is outside
-        ``1 .. n_samples``; ``init`` has the wrong shape; ``max_iter`` or
-        ``tol`` is negative; the inertia overflows float64 (coordinates
+        ``1 .. n_samples``; ``init`` is an unknown method name, or an array that is not finite
+        or not of shape ``(k, n_features)``; ``max_iter`` or ``tol`` is negative, or ``tol`` is
+        not finite; ``rng`` is a negative seed; the inertia overflows float64 (coordinates
         spread over about 1e154 or more: rescale X).
 
     Notes

@@ -286,6 +286,18 @@ def e_step(X: object, params: Params) -> tuple[Expectations, float]:
         entries under their marginal Normal.  A row with nothing observed
         adds 0.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers, ``params`` is not a :class:`Params`, or a part of
+        ``params`` is not an array of real numbers.
+    ValueError
+        If ``X`` is not a non-empty 2-d array of finite numbers and NaN, or spreads along a
+        feature over more than 1e150 or less than 1e-150; if ``params`` does not fit it (a finite
+        ``mean`` of length ``d``, a finite ``(d, d)`` symmetric positive definite
+        ``covariance``); or if ``params`` are so far from ``X`` that the E-step overflows, or
+        their covariance is numerically singular on a row's observed features.
+
     Examples
     --------
     With correlation 0.8, a row whose first entry is 2 standard deviations
@@ -309,6 +321,13 @@ def log_likelihood(X: object, params: Params) -> float:
     Each row contributes the density of its observed entries under their
     marginal Normal; missing entries are integrated out, and a row with
     nothing observed contributes 0.  This is what :func:`fit` maximises.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
 
     Examples
     --------
@@ -370,8 +389,15 @@ def m_step(expectations: Expectations, *, reg_covar: float = 0.0) -> Params:
 
     Raises
     ------
+    TypeError
+        If ``expectations`` is not an :class:`Expectations`, a part of it is not an array of
+        real numbers, or ``reg_covar`` is not a real number.
     ValueError
-        If the covariance estimate is singular (to working precision).
+        If ``expectations.filled`` is not a finite, non-empty 2-d array (no NaN) or spreads
+        along a feature over more than 1e150 or less than 1e-150;
+        ``expectations.conditional_covariance`` is not a finite ``(d, d)`` symmetric positive
+        semidefinite array; ``reg_covar`` is negative or not finite; or the covariance
+        estimate overflows float64 or is singular (to working precision).
 
     Examples
     --------
@@ -469,13 +495,16 @@ def fit(
 
     Raises
     ------
-    ValueError
-        If ``X`` has a column with nothing observed or a column with a single
-        distinct observed value (and ``reg_covar=0``), if the covariance
-        estimate turns singular during the fit (it names the iteration), or
-        for bad arguments.
     TypeError
-        For arguments of the wrong type.
+        If ``X`` does not hold real numbers, ``params0`` is not a :class:`Params` of arrays of
+        real numbers, ``max_iter`` is not an integer, ``tol`` or ``reg_covar`` is not a real
+        number, or ``callback`` is not callable.
+    ValueError
+        If ``X`` is malformed (as in :func:`e_step`), has a column with nothing observed or a
+        column with a single distinct observed value (and ``reg_covar=0``); if ``params0`` does
+        not fit ``X`` (as in :func:`e_step`); if ``max_iter``, ``tol`` or ``reg_covar`` is
+        negative, or ``tol`` or ``reg_covar`` is not finite; or if the E-step overflows or the
+        covariance estimate turns singular during the fit (it names the iteration).
 
     Examples
     --------
@@ -535,6 +564,13 @@ def impute(X: object, params: Params) -> np.ndarray:
         (a row with nothing observed gets ``params.mean``).  ``X`` is not
         changed.
 
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
+
     Examples
     --------
     >>> params = Params(np.array([0.0, 10.0]), np.array([[4.0, 2.0], [2.0, 4.0]]))
@@ -546,6 +582,14 @@ def impute(X: object, params: Params) -> np.ndarray:
 
 def mean_impute(X: object) -> np.ndarray:
     """Fill each missing entry with its column's observed mean: the common practice EM improves on.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers.
+    ValueError
+        If ``X`` is not a non-empty 2-d array of finite numbers and NaN, has a column with
+        nothing observed, or spreads along a feature over more than 1e150 or less than 1e-150.
 
     Examples
     --------
@@ -601,6 +645,19 @@ def hide(
     Returns
     -------
     ndarray of shape (n_samples, d)
+
+    Raises
+    ------
+    TypeError
+        If ``X`` does not hold real numbers, ``fraction`` is not a real number, ``mechanism`` is
+        not a string, ``column`` or ``by`` is not an integer, or ``rng`` is not None, an int, a
+        ``SeedSequence`` or a ``Generator``.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array; ``fraction`` is not finite or outside
+        ``[0, 1)``; ``mechanism`` is not one of the three; ``column`` or ``by`` is outside
+        ``0 .. d-1``; ``column`` is missing for ``"MAR"`` or ``"MNAR"``; ``by`` is missing or
+        equal to ``column`` for ``"MAR"``, or given for another mechanism; or ``rng`` is a
+        negative seed.
 
     Examples
     --------
@@ -698,6 +755,17 @@ def compare(X: object, X_hidden: object, *, reg_covar: float = 0.0) -> dict[str,
           the fills.
 
         ``fill_error`` is ``None`` when nothing is hidden.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``X_hidden`` does not hold real numbers, or ``reg_covar`` is not a real
+        number.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array or has a constant column; ``X_hidden`` is
+        malformed (as in :func:`mean_impute`), has another shape than ``X`` or differs from it
+        outside its NaN entries; ``reg_covar`` is negative or not finite; or :func:`fit` fails
+        on ``X_hidden``.
 
     Examples
     --------

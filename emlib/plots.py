@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import io
 import struct
-from collections.abc import Sequence
-from typing import NamedTuple
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,7 +27,7 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 from . import coins, em, gmm, kmeans, missing, soft
-from ._validation import check_array, check_float, check_int, check_labels, check_resp, check_rng
+from ._validation import check_array, check_bool, check_float, check_int, check_labels, check_resp, check_rng
 
 __all__ = [
     "PALETTE",
@@ -96,6 +96,13 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, panel_size: tuple[float, float
     """A figure with a grid of axes, each ``panel_size`` inches; returns ``(fig, axes)``.
 
     ``axes`` is a 2-d array of shape ``(nrows, ncols)``.
+
+    Raises
+    ------
+    TypeError
+        If ``nrows`` or ``ncols`` is not an integer.
+    ValueError
+        If ``nrows`` or ``ncols`` is below 1.
     """
     nrows = check_int(nrows, "nrows", minimum=1)
     ncols = check_int(ncols, "ncols", minimum=1)
@@ -105,8 +112,19 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, panel_size: tuple[float, float
 
 
 def data_limits(X: object, margin: float = 0.08) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Axis limits ``((xmin, xmax), (ymin, ymax))`` that hold the 2-d points ``X`` with a margin."""
+    """Axis limits ``((xmin, xmax), (ymin, ymax))`` that hold the 2-d points ``X`` with a margin.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, or ``margin`` is not a real
+        number.
+    ValueError
+        If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, or
+        ``margin`` is negative or not finite.
+    """
     X = _check_2d_points(X)
+    margin = check_float(margin, "margin", minimum=0.0)
     low, high = X.min(axis=0), X.max(axis=0)
     span = high - low
     # a flat direction gets a margin of its own size, or 1 around 0
@@ -119,6 +137,16 @@ def _check_2d_points(points: object, name: str = "X") -> np.ndarray:
     if points.shape[1] != 2:
         raise ValueError(f"{name} must have 2 columns to be drawn in the plane; got shape {points.shape}")
     return points
+
+
+def _each_result(results: object, check: Callable[[object, str], Any], *, empty: bool = False) -> list:
+    """``results`` as a list, each item checked by ``check(item, "results[i]")``; empty only if ``empty``."""
+    if isinstance(results, (str, em.EMResult, kmeans.KMeansResult)) or not isinstance(results, Sequence):
+        raise TypeError(f"results must be a sequence of results; got {type(results).__name__}")
+    checked = [check(result, f"results[{index}]") for index, result in enumerate(results)]
+    if not (checked or empty):
+        raise ValueError("results must hold at least one result")
+    return checked
 
 
 def _one_per(values: Sequence, n: int, name: str, what: str) -> list:
@@ -180,12 +208,26 @@ def kmeans_state(
     -------
     matplotlib.axes.Axes
         ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``X``, ``centers`` or ``previous_centers`` is not an array of real
+        numbers, ``labels`` does not hold integers, or ``regions`` is not
+        ``True`` or ``False``.
+    ValueError
+        If ``X``, ``centers`` or ``previous_centers`` is not a finite,
+        non-empty array of shape ``(n, 2)``; ``labels`` does not have one
+        entry per point, or has values outside ``0 .. k-1`` (any negative
+        value when ``centers`` is None); or ``previous_centers`` is given
+        without ``centers`` or with a different shape.
     """
     X = _check_2d_points(X)
     if centers is not None:
         centers = _check_2d_points(centers, "centers")
     if labels is not None:
-        labels = check_labels(labels, len(X))
+        labels = check_labels(labels, len(X), None if centers is None else len(centers))
+    regions = check_bool(regions, "regions")
     if previous_centers is not None:
         previous_centers = _check_2d_points(previous_centers, "previous_centers")
         if centers is None or previous_centers.shape != centers.shape:
@@ -243,6 +285,16 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
     n_iterations : int, optional
         How many iterations (rows) to draw, at most ``result.n_iter``; by
         default the first three, or all if there are fewer.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``result`` is not a
+        ``kmeans.KMeansResult``, or ``n_iterations`` is not an integer.
+    ValueError
+        If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, the
+        result has no iterations or its centers do not have 2 columns, or
+        ``n_iterations`` is not between 1 and ``result.n_iter``.
     """
     X = _check_2d_points(X)
     result = kmeans._check_result(result)
@@ -271,6 +323,15 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
     The frames alternate: the assignment to the current centers, then the
     update that moves them; the last frame is the final clustering.  Each
     comes with a short label such as ``"2 · update"``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, or ``result`` is not a
+        ``kmeans.KMeansResult``.
+    ValueError
+        If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, or the
+        result's centers do not have 2 columns.
     """
     X = _check_2d_points(X)
     result = kmeans._check_result(result)
@@ -297,9 +358,21 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
 
 
 def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Sequence[str]) -> Figure:
-    """Final clusterings of several runs side by side, each with its start and inertia."""
+    """Final clusterings of several runs side by side, each with its start and inertia.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``results`` is not a
+        sequence of ``kmeans.KMeansResult``, or ``titles`` is a single string.
+    ValueError
+        If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, there
+        are no results, ``titles`` does not have one entry per result, or a
+        result does not fit ``X`` (centers not of 2 columns, not one label
+        per point).
+    """
     X = _check_2d_points(X)
-    results = [kmeans._check_result(r) for r in results]
+    results = _each_result(results, kmeans._check_result)
     titles = _one_per(titles, len(results), "titles", "result")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(results), panel_size=(4.0, 3.5))
@@ -329,6 +402,18 @@ def clusterings(
         One title per panel.
     centers : sequence of (k, 2) arrays or None, optional
         Centers to mark in each panel.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or a panel's centers is not an array of real numbers, a
+        labeling does not hold integers, or ``titles`` or ``centers`` is a
+        single string.
+    ValueError
+        If ``X`` or a panel's centers is not a finite, non-empty array of
+        shape ``(n, 2)``, ``titles`` or ``centers`` does not have one entry
+        per labeling, there are no labelings, or a labeling does not have one
+        entry per point or has values outside ``0 .. k-1``.
     """
     X = _check_2d_points(X)
     titles = _one_per(titles, len(labelings), "titles", "labeling")
@@ -348,8 +433,18 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
     Each run is drawn as one curve: at iteration ``t`` the update step
     (moving the centers) and then the assignment step (relabelling the points)
     each lower the inertia or leave it unchanged.
+
+    Raises
+    ------
+    TypeError
+        If ``results`` is not a sequence of ``kmeans.KMeansResult``, ``names``
+        is a single string, or ``X`` is not an array of real numbers.
+    ValueError
+        If there are no results, ``names`` does not have one entry per
+        result, ``X`` is not a finite, non-empty 2-d array, or a result's
+        centers do not have as many columns as ``X``.
     """
-    results = [kmeans._check_result(r) for r in results]
+    results = _each_result(results, kmeans._check_result)
     names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
@@ -365,10 +460,21 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
 
 
 def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = None) -> Figure:
-    """Histograms of the final inertia of many runs, one per way of starting."""
+    """Histograms of the final inertia of many runs, one per way of starting.
+
+    Raises
+    ------
+    TypeError
+        If ``samples`` is not a non-empty dict, a sample does not hold real
+        numbers, or ``best`` is not a real number.
+    ValueError
+        If a sample is not a finite, non-empty 1-d array, or ``best`` is not
+        finite.
+    """
     if not isinstance(samples, dict) or not samples:
         raise TypeError("samples must be a non-empty dict from a name to a list of inertias")
     arrays = {name: check_array(values, f"samples[{name!r}]", ndim=1) for name, values in samples.items()}
+    best = None if best is None else check_float(best, "best")
     everything = np.concatenate(list(arrays.values()))
     low, high = everything.min(), everything.max()
     if low == high:  # every run ended at the same value: one visible bar
@@ -472,8 +578,20 @@ def coin_landscape(
         A legend entry per result.
     weights : array-like of shape (2,), optional
         The mixing weights of the surface; equal by default.
+
+    Raises
+    ------
+    TypeError
+        If ``results`` is not a sequence of results of ``coins.fit``,
+        ``names`` is a single string, the counts are not numbers (or are
+        booleans), or ``weights`` is not an array of real numbers.
+    ValueError
+        If a result is not a fit of two coins, ``names`` does not have one
+        entry per result, the counts are negative, not whole, of different
+        lengths or have more heads than tosses, or ``weights`` does not have
+        2 non-negative entries summing to 1.
     """
-    results = [_check_coin_result(r, f"results[{i}]") for i, r in enumerate(results)]
+    results = _each_result(results, _check_coin_result, empty=True)
     if names is not None:
         names = _one_per(names, len(results), "names", "result")
     surface = _coin_surface(heads, tosses, weights)
@@ -532,9 +650,15 @@ def coin_start_frames(
 
     Raises
     ------
-    TypeError, ValueError
-        If the rows or the starts are not valid (the message names the
-        argument).
+    TypeError
+        If the counts are not numbers (or are booleans), ``starts_a`` or
+        ``starts_b`` is not an array of real numbers, ``max_iter`` is not an
+        integer, or ``tol`` is not a real number.
+    ValueError
+        If the counts are negative, not whole, of different lengths or have
+        more heads than tosses; ``starts_a`` or ``starts_b`` is not a finite,
+        non-empty 1-d array of distinct values strictly between 0 and 1; or
+        ``max_iter`` or ``tol`` is negative (or ``tol`` not finite).
     """
     starts_a = _check_starts(starts_a, "starts_a")
     starts_b = _check_starts(starts_b, "starts_b")
@@ -558,12 +682,10 @@ def coin_start_frames(
     return frames
 
 
-def _check_em_results(results: Sequence) -> list[em.EMResult]:
-    results = list(results)
-    for index, result in enumerate(results):
-        if not isinstance(result, em.EMResult):
-            raise TypeError(f"results[{index}] must be an em.EMResult; got {type(result).__name__}")
-    return results
+def _check_em_result(result: object, name: str) -> em.EMResult:
+    if not isinstance(result, em.EMResult):
+        raise TypeError(f"{name} must be an em.EMResult; got {type(result).__name__}")
+    return result
 
 
 def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -> Figure:
@@ -588,7 +710,7 @@ def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -
     ValueError
         If ``names`` does not have one entry per result.
     """
-    results = _check_em_results(results)
+    results = _each_result(results, _check_em_result)
     names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
@@ -683,6 +805,17 @@ def soft_state(
     -------
     matplotlib.axes.Axes
         ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``X``, ``centers`` or ``resp`` is not an array of real numbers, or
+        ``sigma`` is not a real number.
+    ValueError
+        If ``X`` or ``centers`` is not a finite, non-empty array of shape
+        ``(n, 2)``; ``resp`` is not an array of probabilities whose rows sum
+        to 1, of shape ``(n_samples, k)``; or ``sigma`` is negative or not
+        finite.
     """
     X = _check_2d_points(X)
     centers = _check_2d_points(centers, "centers")
@@ -727,6 +860,16 @@ def soft_assignments(X: object, centers: object, resps: Sequence[object], titles
         One array of responsibilities per panel.
     titles : sequence of str
         One title per panel.
+
+    Raises
+    ------
+    TypeError
+        If ``X``, ``centers`` or an array of ``resps`` is not an array of
+        real numbers, or ``titles`` is a single string.
+    ValueError
+        If there are no arrays of responsibilities, ``titles`` does not have
+        one entry per array, or ``X``, ``centers`` or an array of ``resps``
+        is not valid (as in :func:`soft_state`).
     """
     X = _check_2d_points(X)
     resps = list(resps)
@@ -778,9 +921,7 @@ def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[
         their centers are not points of the plane.
     """
     X = _check_2d_points(X)
-    results = [_check_soft_result(r, f"results[{i}]") for i, r in enumerate(results)]
-    if not results:
-        raise ValueError("results must hold at least one fit")
+    results = _each_result(results, _check_soft_result)
     labels = [f"{result.params.beta:.3g}" for result in results]
     if len(set(labels)) != len(labels):
         raise ValueError(f"results must have distinct values of beta; got {labels}")
@@ -889,6 +1030,17 @@ def mixture_state(
     -------
     matplotlib.axes.Axes
         ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or a part of ``params`` is not an array of real numbers, or
+        ``params`` is not a ``gmm.Params``.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns, or
+        ``params`` is inconsistent with it or with itself: shapes, weights
+        negative or not summing to 1, a covariance not symmetric positive
+        definite.
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
@@ -925,7 +1077,20 @@ def mixture_state(
 
 
 def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> Figure:
-    """The same data under several mixtures, side by side (see :func:`mixture_state`)."""
+    """The same data under several mixtures, side by side (see :func:`mixture_state`).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``titles`` is a single
+        string, or a mixture is not a ``gmm.Params`` of arrays of real
+        numbers.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns,
+        ``titles`` does not have one entry per mixture, there are no
+        mixtures, or a mixture is inconsistent with ``X`` or with itself (as
+        in :func:`mixture_state`).
+    """
     X = _check_mixture_data(X)
     params = list(params)
     titles = _one_per(titles, len(params), "titles", "mixture")
@@ -952,6 +1117,15 @@ def mixture_histograms(x: object, labels: object) -> Figure:
     Returns
     -------
     Figure
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an array of real numbers, or ``labels`` does not hold
+        integers.
+    ValueError
+        If ``x`` is not a finite, non-empty array of shape ``(n, 1)``, or
+        ``labels`` does not have shape ``(n,)`` or has a negative value.
     """
     x = check_array(x, "x", ndim=2, shape_hint="of shape (n, 1)")
     if x.shape[1] != 1:
@@ -982,6 +1156,15 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
     -------
     list of (label, Figure)
         ``("0", start)``, ``("1", after iteration 1)``, and so on.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, or ``result`` is not the
+        ``em.EMResult`` of ``gmm.fit``.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns, or the
+        result's mixtures do not have as many features as ``X``.
     """
     X = _check_mixture_data(X)
     result = _check_gmm_result(result)
@@ -1044,6 +1227,15 @@ def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> li
     -------
     list of (label, Figure)
         ``("0", ...)`` for the start, then one per iteration, on fixed axes.
+
+    Raises
+    ------
+    TypeError
+        If ``result`` is not the result of ``coins.fit``, or the counts are
+        not numbers (or are booleans).
+    ValueError
+        If ``result`` is not a fit of two coins, or the counts are negative,
+        not whole, of different lengths or have more heads than tosses.
     """
     result = _check_coin_result(result)
     slices = [_bound_slice(heads, tosses, step.params) for step in result.history]
@@ -1115,6 +1307,18 @@ def function_slices(
     Returns
     -------
     Figure
+
+    Raises
+    ------
+    TypeError
+        If ``fun`` is not callable, ``center`` or ``directions`` is not an
+        array of real numbers, ``radius`` is not a real number, or
+        ``n_points`` is not an integer.
+    ValueError
+        If ``center`` is not a finite, non-empty 1-d array, ``directions`` is
+        not a finite, non-empty 2-d array with one column per entry of
+        ``center``, a direction is zero, ``radius`` is not positive and
+        finite, or ``n_points`` is below 3.
     """
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
@@ -1171,6 +1375,17 @@ def error_against_n(
     Returns
     -------
     Figure
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` or a curve of ``errors`` is not an array of real
+        numbers, ``errors`` is not a non-empty dict, or ``reference_slope``
+        is not a real number.
+    ValueError
+        If ``sizes`` is not a finite, non-empty 1-d array of positive,
+        increasing values, a curve does not have one finite, positive value
+        per size, or ``reference_slope`` is not finite.
     """
     sizes = check_array(sizes, "sizes", ndim=1, shape_hint="(m,)")
     if np.any(sizes <= 0) or np.any(np.diff(sizes) <= 0):
@@ -1269,6 +1484,20 @@ def imputation_state(
     -------
     matplotlib.axes.Axes
         ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``X_hidden``, ``filled``, ``X`` or a part of ``params`` is not an
+        array of real numbers, ``params`` is not a ``missing.Params``, or
+        ``columns`` is not a pair of integers.
+    ValueError
+        If ``X_hidden`` is not a non-empty 2-d array (NaN allowed, infinity
+        not); ``filled`` or ``X`` is not a finite array of its shape;
+        ``params`` does not fit it (mean of ``d`` entries, a symmetric
+        positive definite ``d x d`` covariance); ``columns`` does not name
+        two different features; or ``feature_names`` is a single string or
+        has no name for a drawn feature.
     """
     X_hidden = check_array(X_hidden, "X_hidden", ndim=2, shape_hint="(n, d)", allow_nan=True)
     d = X_hidden.shape[1]
@@ -1336,6 +1565,18 @@ def imputations(
     Figure
         One row of panels with shared limits, at most 6.6 inches wide in all
         (so that the book's text column shows it without shrinking it).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``panels`` is not a
+        non-empty dict of triples ``(X_hidden, params, filled)``, or
+        ``columns`` is not a pair of integers; or a panel's parts are of the
+        wrong kind (as in :func:`imputation_state`).
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array, ``columns`` does not
+        name two different features of it, or a panel or ``feature_names``
+        is not valid (as in :func:`imputation_state`).
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
     if not isinstance(panels, dict) or not panels:
@@ -1386,6 +1627,21 @@ def imputation_frames(
     -------
     list of (label, Figure)
         Labelled by the fraction as a percentage, e.g. ``"30 %"``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``fractions`` is not an array of real numbers,
+        ``columns`` is not a pair of integers, or ``rng`` is not None, an
+        int, a ``SeedSequence`` or a ``Generator``.
+    ValueError
+        If ``X`` is not a finite, non-empty 2-d array; ``fractions`` is not a
+        non-empty 1-d array increasing within ``[0, 1)``; ``columns`` does not
+        name two different features; ``rng`` is a negative seed;
+        ``feature_names`` is a single string or has no name for a drawn
+        feature; or a repair fails (see :func:`emlib.missing.compare`: a
+        constant column of ``X``, a column left with no observed entry, a
+        covariance estimate that turns singular).
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
     fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
@@ -1480,8 +1736,7 @@ def point_sets(
     points = {str(title): _check_2d_points(value, f"panels[{title!r}]") for title, value in panels.items()}
     if axis_labels is not None:
         axis_labels = _check_pairs(axis_labels, len(points), "axis_labels", "panel")
-    if not isinstance(equal_scales, (bool, np.bool_)):
-        raise TypeError(f"equal_scales must be True or False; got {type(equal_scales).__name__}")
+    equal_scales = check_bool(equal_scales, "equal_scales")
     width = min(3.3, _PAGE_WIDTH / len(points))
     fig, axes = new_figure(1, len(points), panel_size=(width, width))
     for index, (ax, (title, values)) in enumerate(zip(axes[0], points.items())):
@@ -1562,15 +1817,6 @@ def final_log_likelihoods(
     return fig
 
 
-def _check_gmm_results(results: object, name: str = "results") -> list[em.EMResult]:
-    if isinstance(results, em.EMResult) or not isinstance(results, Sequence):
-        raise TypeError(f"{name} must be a sequence of results of gmm.fit; got {type(results).__name__}")
-    results = [_check_gmm_result(result, f"{name}[{index}]") for index, result in enumerate(results)]
-    if not results:
-        raise ValueError(f"{name} must hold at least one result")
-    return results
-
-
 def local_optima_frames(
     X: object, results: Sequence[em.EMResult], *, decimals: int = 2, max_frames: int = 8,
     feature_names: Sequence[str] | None = None,
@@ -1614,7 +1860,7 @@ def local_optima_frames(
         ``feature_names`` does not name every feature.
     """
     X = _check_mixture_data(X)
-    results = _check_gmm_results(results)
+    results = _each_result(results, _check_gmm_result)
     decimals = check_int(decimals, "decimals", minimum=0, maximum=12)
     max_frames = check_int(max_frames, "max_frames", minimum=1)
     if feature_names is not None:
@@ -1753,7 +1999,7 @@ def convergence_rates(
         If ``names`` does not give one entry per result, a run has no
         iterations, or ``floor`` is not in (0, 1).
     """
-    results = _check_em_results(results)
+    results = _each_result(results, _check_em_result)
     for index, result in enumerate(results):
         if result.n_iter == 0:
             raise ValueError(f"results[{index}] has no iterations (n_iter = 0)")

@@ -46,7 +46,7 @@ import numpy as np
 
 from . import em, kmeans
 from ._math import log_normalize
-from ._validation import check_array, check_float, check_int, check_resp, check_rng, read_only
+from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, read_only
 
 __all__ = [
     "Params",
@@ -217,6 +217,14 @@ def distance_shares(X: object, centers: object, *, inverse: bool = False) -> np.
         (the limit of the rule); with ``inverse=False`` they get 0, unless
         every center is at distance 0 and all get ``1 / k``.
 
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``centers`` does not hold real numbers, or ``inverse`` is not True or False.
+    ValueError
+        If ``X`` or ``centers`` is not a finite, non-empty 2-d array, or their numbers of
+        columns differ.
+
     Examples
     --------
     A point at distance 1 from the first center and 3 from the second:
@@ -228,6 +236,7 @@ def distance_shares(X: object, centers: object, *, inverse: bool = False) -> np.
     """
     X = _check_X(X)
     centers = kmeans._check_centers(centers, X.shape[1])
+    inverse = check_bool(inverse, "inverse")
     lengths = np.sqrt(_distances(X, centers).in_frame)  # the frame's scale cancels in the ratios
     if inverse:
         nearest = lengths.min(axis=1, keepdims=True)
@@ -316,7 +325,8 @@ def update(X: object, resp: object) -> np.ndarray:
         If ``X`` or ``resp`` do not hold real numbers.
     ValueError
         If they are not finite, non-empty 2-d arrays with one row per point,
-        a row of ``resp`` does not sum to 1, or a column of ``resp`` is all 0:
+        ``resp`` holds entries outside ``[0, 1]`` or a row that does not sum to 1,
+        or a column of ``resp`` is all 0:
         that center has no weighted mean (inside :func:`fit`, where it can only
         happen by underflow, such a center keeps its place instead).
 
@@ -365,6 +375,9 @@ def log_likelihood(X: object, centers: object, beta: float) -> float:
 
     Raises
     ------
+    TypeError
+        As :func:`responsibilities`: if ``X`` or ``centers`` does not hold real numbers, or
+        ``beta`` is not a real number.
     ValueError
         As :func:`responsibilities`; also if ``beta`` is 0 (the variance is
         infinite), or the value overflows float64.
@@ -445,9 +458,11 @@ def fit(
         ``callback`` is not callable.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array; ``k`` is outside
-        ``1 .. n_samples``; the centers do not have ``n_features`` columns;
+        ``1 .. n_samples``; the centers are not a finite, non-empty 2-d array with
+        ``n_features`` columns and at most ``n_samples`` rows;
         ``init`` is not a known method; ``beta`` is not positive and finite;
-        ``max_iter`` or ``tol`` is negative; or the log-likelihood overflows
+        ``max_iter`` or ``tol`` is negative, or ``tol`` is not finite; ``rng`` is a negative
+        seed; or the log-likelihood overflows
         (``beta`` times the squared distances beyond about 1e308).
 
     Notes
@@ -487,9 +502,11 @@ def fit(
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be a function or None; got {type(callback).__name__}")
     if isinstance(k_or_centers, (int, np.integer)) and not isinstance(k_or_centers, (bool, np.bool_)):
-        k = check_int(k_or_centers, "k", minimum=1, maximum=len(X), maximum_name="n_samples")
+        k = check_int(k_or_centers, "k_or_centers", minimum=1, maximum=len(X), maximum_name="n_samples")
         if not isinstance(init, str):
             raise TypeError(f"init must be a string; got {init!r}")
+        if init not in kmeans.INIT_METHODS:
+            raise ValueError(f"init must be one of {kmeans.INIT_METHODS}; got {init!r}")
         start = kmeans.init_centers(X, k, method=init, rng=rng)
     else:
         check_rng(rng)  # checked even when the given centers leave it unused
@@ -498,7 +515,8 @@ def fit(
                 f"k_or_centers must be an integer k or an array of centers; got {k_or_centers!r}"
             )
         start = kmeans._check_centers(k_or_centers, X.shape[1], "k_or_centers").copy()
-        check_int(len(start), "k", minimum=1, maximum=len(X), maximum_name="n_samples")
+        if len(start) > len(X):
+            raise ValueError(f"k_or_centers must have at most n_samples = {len(X)} rows; got {len(start)}")
     # one frame for the whole fit: the centers stay within the data's range
     frame = kmeans._frame(X, start)
     data = frame.to_frame(X)
@@ -539,6 +557,14 @@ def places(centers: object, tolerance: float) -> list[tuple[np.ndarray, int]]:
     list of (ndarray, int)
         Each place's position (its first center) and how many centers are
         there, in the order of the centers.
+
+    Raises
+    ------
+    TypeError
+        If ``centers`` does not hold real numbers or ``tolerance`` is not a real number.
+    ValueError
+        If ``centers`` is not a finite, non-empty 2-d array, or ``tolerance`` is negative or
+        not finite.
 
     Examples
     --------

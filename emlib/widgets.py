@@ -54,14 +54,23 @@ def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> byt
     (2 to 256): figures made of flat areas, such as contour plots, then take
     a third of the space or less, which matters when a slider carries many
     frames.
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a matplotlib ``Figure``, or ``dpi`` or ``colors`` is
+        not an integer.
+    ValueError
+        If ``dpi`` is below 1, or ``colors`` is not between 2 and 256.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
+    dpi = check_int(dpi, "dpi", minimum=1)
+    colors = None if colors is None else check_int(colors, "colors", minimum=2, maximum=256)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi)
     if colors is None:
         return buffer.getvalue()
-    colors = check_int(colors, "colors", minimum=2, maximum=256)
     picture = PIL.Image.open(buffer).convert("RGB").quantize(
         colors=colors, method=PIL.Image.Quantize.MEDIANCUT, dither=PIL.Image.Dither.NONE)
     buffer = io.BytesIO()
@@ -189,9 +198,15 @@ def frame_grid_slider(
 
     Raises
     ------
-    TypeError, ValueError
-        As :func:`frame_slider`, for the rows, the columns and ``value``; also
-        if the rows differ in length.
+    TypeError
+        If a frame is neither PNG bytes nor a figure, ``row_labels`` or
+        ``column_labels`` is a single string, or an entry of ``value`` is not
+        an integer.
+    ValueError
+        If there are no frames, the rows differ in length, ``row_labels`` or
+        ``column_labels`` does not give one distinct label per row or column,
+        ``value`` or ``descriptions`` is not a pair, or an entry of ``value``
+        is not a row or column index.
     """
     rows = [list(row) for row in frames]
     if not rows or not rows[0]:
@@ -228,7 +243,15 @@ def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: 
 
 
 def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
-    """A static slider over the half-steps of a 2-d k-means run (see :func:`plots.kmeans_frames`)."""
+    """A static slider over the half-steps of a 2-d k-means run (see :func:`plots.kmeans_frames`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.kmeans_frames`.
+    ValueError
+        As :func:`emlib.plots.kmeans_frames`.
+    """
     frames = plots.kmeans_frames(X, result)
     return frame_slider([fig for _, fig in frames], [label for label, _ in frames],
                         description="iteration")
@@ -256,6 +279,17 @@ def coin_start_slider(
         The sliders above the frames (see :func:`frame_grid_slider`).  The
         frames are reduced to 64 colours, so a grid of 81 starts weighs about
         a megabyte.
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.coin_start_frames`; also if an entry of
+        ``value`` is not an integer.
+    ValueError
+        As :func:`emlib.plots.coin_start_frames`; also if ``value`` is not a
+        pair of indices into ``starts_a`` and ``starts_b``, or two starts
+        print alike to 6 significant digits (the slider labels must be
+        distinct).
     """
     frames = plots.coin_start_frames(heads, tosses, starts_a, starts_b)
     pngs = [[figure_png(fig, dpi=100, colors=64) for fig in row] for row in frames]
@@ -288,6 +322,15 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`).  The frames
         are reduced to 128 colours, about 25 kB each.
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.soft_kmeans_frames`; also if ``value`` is not
+        an integer.
+    ValueError
+        As :func:`emlib.plots.soft_kmeans_frames`; also if ``value`` is not
+        an index into ``results``.
     """
     return _palette_slider(plots.soft_kmeans_frames(X, results), 128, "stiffness β", value)
 
@@ -313,6 +356,13 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`); the frames
         are reduced to 128 colours, which keeps them small.
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.mixture_frames`.
+    ValueError
+        As :func:`emlib.plots.mixture_frames`.
     """
     return _palette_slider(plots.mixture_frames(X, result), 128, "iteration")
 
@@ -332,6 +382,13 @@ def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ip
     -------
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.lower_bound_frames`.
+    ValueError
+        As :func:`emlib.plots.lower_bound_frames`.
     """
     return _palette_slider(plots.lower_bound_frames(heads, tosses, result), 64, "step t")
 
@@ -350,6 +407,13 @@ def imputation_slider(
     -------
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.imputation_frames`.
+    ValueError
+        As :func:`emlib.plots.imputation_frames`.
     """
     frames = plots.imputation_frames(X, fractions, columns=columns, feature_names=feature_names, rng=rng)
     # 125 dpi: the frames are 8.7 inches wide, so about 1090 pixels, sharp when shrunk to the page
@@ -377,6 +441,13 @@ def local_optima_slider(
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`); the frames
         are reduced to 128 colours.
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.local_optima_frames`.
+    ValueError
+        As :func:`emlib.plots.local_optima_frames`.
     """
     frames = plots.local_optima_frames(X, results, decimals=decimals, max_frames=max_frames,
                                        feature_names=feature_names)

@@ -97,7 +97,7 @@ def test_integers_and_lists_are_accepted():
     (np.sum, [1.0], {"step": True}, TypeError, "step must be a positive number"),
     (np.sum, [1.0, 2.0], {"step": [1.0]}, ValueError, "step must be a number or have the shape of x, (2,)"),
     (np.sum, [1e20], {"step": 1.0}, ValueError, "step is too small for x[0] = 1e+20"),
-    (np.sum, [1.0], {"vectorized": 1}, TypeError, "vectorized must be True or False; got int"),
+    (np.sum, [1.0], {"vectorized": 1}, TypeError, "vectorized must be True or False; got 1 (int)"),
     (lambda v: v, [1.0, 2.0], {}, TypeError, "fun must return a real number; got ndarray at x + step[0] e_0"),
     (lambda v: "a", [1.0], {}, TypeError, "fun must return a real number; got str"),
     (lambda v: True, [1.0], {}, TypeError, "fun must return a real number; got bool"),

@@ -496,7 +496,7 @@ def test_bad_data_is_named(X, error, message):
     ({"sample_weight": [1.0] * 5}, ValueError, r"sample_weight must have one entry per row of X, shape \(6,\)"),
     ({"sample_weight": [-1.0] + [1.0] * 5}, ValueError, "sample_weight must not be negative"),
     ({"sample_weight": [0.0] * 6}, ValueError, "sample_weight must not be all zero"),
-    ({"hard": "yes"}, TypeError, "hard must be True or False; got str"),
+    ({"hard": "yes"}, TypeError, "hard must be True or False; got 'yes' \\(str\\)"),
     ({"callback": 3}, TypeError, "callback must be callable or None; got int"),
 ])
 def test_bad_fit_arguments_are_named(kwargs, error, message):
@@ -586,7 +586,7 @@ def test_align_uses_each_components_spread_not_raw_distance():
     (lambda p: gmm.align(p, gmm.Params([1.0], [[0.0, 0.0]], [1.0])),
      "params must have as many components as reference (1); got 2"),
     (lambda p: gmm.align(p, gmm.Params([1.0], [[0.0]], [1.0])),
-     "params.means must have n_features = 1 columns, like X; got shape (2, 2)"),
+     "params.means must have n_features = 1 columns, like reference; got shape (2, 2)"),
     (lambda p: gmm.align(p, "reference"), "reference must be a gmm.Params"),
 ])
 def test_align_refuses_mismatched_mixtures(call, message):

@@ -502,7 +502,7 @@ def test_bad_centers(centers, error, message):
 
 
 def test_bad_init_method():
-    with pytest.raises(ValueError, match="init must be one of"):
+    with pytest.raises(ValueError, match="method must be one of"):
         kmeans.init_centers(GOOD_X, 2, method="farthest")
     with pytest.raises(TypeError, match="method must be a string; got 3"):
         kmeans.init_centers(GOOD_X, 2, method=3)

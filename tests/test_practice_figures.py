@@ -230,7 +230,7 @@ def _step(blobs):
     (lambda X, runs: plots.point_sets({"a": X}, axis_labels=["xy"]), TypeError,
      "axis_labels[0] must be a pair of strings"),
     (lambda X, runs: plots.point_sets({"a": X}, equal_scales="yes"), TypeError,
-     "equal_scales must be True or False; got str"),
+     "equal_scales must be True or False; got 'yes' (str)"),
     # final_log_likelihoods
     (lambda X, runs: plots.final_log_likelihoods([-1.0]), TypeError,
      "samples must be a non-empty dict from a name to a list of log-likelihoods"),
@@ -242,7 +242,7 @@ def _step(blobs):
      "bins must be at least 1; got 0"),
     # local_optima_frames
     (lambda X, runs: plots.local_optima_frames(X, runs[0]), TypeError,
-     "results must be a sequence of results of gmm.fit; got EMResult"),
+     "results must be a sequence of results; got EMResult"),
     (lambda X, runs: plots.local_optima_frames(X, []), ValueError, "results must hold at least one result"),
     (lambda X, runs: plots.local_optima_frames(X, [runs[0], "run"]), TypeError,
      "results[1] must be the em.EMResult of gmm.fit; got str"),

@@ -367,11 +367,11 @@ def test_bad_input_to_the_steps(call, error, message):
 @pytest.mark.parametrize(
     "kwargs, error, message",
     [
-        ({"k_or_centers": 4}, ValueError, "k must be at most n_samples = 3; got 4"),
-        ({"k_or_centers": 0}, ValueError, "k must be at least 1; got 0"),
+        ({"k_or_centers": 4}, ValueError, "k_or_centers must be at most n_samples = 3; got 4"),
+        ({"k_or_centers": 0}, ValueError, "k_or_centers must be at least 1; got 0"),
         ({"k_or_centers": 2.0}, TypeError, "k_or_centers must be an integer k or an array of centers; got 2.0"),
         ({"k_or_centers": True}, TypeError, "k_or_centers must be an integer k or an array of centers; got True"),
-        ({"k_or_centers": [[0.0, 0.0]] * 4}, ValueError, "k must be at most n_samples = 3; got 4"),
+        ({"k_or_centers": [[0.0, 0.0]] * 4}, ValueError, "k_or_centers must have at most n_samples = 3 rows; got 4"),
         ({"k_or_centers": [[0.0]]}, ValueError,
          "k_or_centers must have n_features = 2 columns like X; got shape \\(1, 1\\)"),
         ({"beta": 0.0}, ValueError, "beta must be positive here"),
@@ -385,7 +385,7 @@ def test_bad_input_to_the_steps(call, error, message):
         ({"rng": "seed"}, TypeError, "rng must be None, an int seed, a numpy.random.SeedSequence"),
         ({"rng": -1}, ValueError, "rng must be a non-negative seed; got -1"),
         ({"k_or_centers": C_OK, "rng": "seed"}, TypeError, "rng must be None, an int seed"),
-        ({"init": "best"}, ValueError, "init must be one of \\('k-means\\+\\+', 'random'\\) or an array"),
+        ({"init": "best"}, ValueError, "init must be one of \\('k-means\\+\\+', 'random'\\); got 'best'"),
         ({"init": None}, TypeError, "init must be a string; got None"),
         ({"callback": 3}, TypeError, "callback must be a function or None; got int"),
     ],

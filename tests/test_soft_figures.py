@@ -133,7 +133,7 @@ class TestSoftFigures:
              "results\\[1\\] must be the result of soft.fit; got EMResult"),
             (lambda X, s, f: plots.soft_kmeans_frames(X, [f[1], f[1]]), ValueError,
              "results must have distinct values of beta; got \\['0.5', '0.5'\\]"),
-            (lambda X, s, f: plots.soft_kmeans_frames(X, []), ValueError, "results must hold at least one fit"),
+            (lambda X, s, f: plots.soft_kmeans_frames(X, []), ValueError, "results must hold at least one result"),
         ],
     )
     def test_bad_input(self, data, fits, call, error, message):
