@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
+__all__ = ["column_means", "logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
+
+
+def column_means(X: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """The (weighted) mean of each column of ``X``, NaN ignored; exact for a column of equal entries.
+
+    Taken as the column's smallest entry plus the mean offset from it: a
+    constant column far from 0 (every entry 3e30, say) gets its value back
+    rather than a rounding of it, so that centring leaves it exactly 0.
+    """
+    reference = np.fmin.reduce(X, axis=0)
+    offsets = X - reference
+    if weights is None:
+        return reference + np.nanmean(offsets, axis=0)
+    return reference + np.average(offsets, axis=0, weights=weights)
 
 
 def logsumexp(values: np.ndarray, axis: int, *, keepdims: bool = False) -> np.ndarray:

@@ -159,30 +159,31 @@ def check_bool(value: object, name: str) -> bool:
     return bool(value)
 
 
-def check_labels(labels: object, n_samples: int, k: int | None = None) -> np.ndarray:
+def check_labels(labels: object, n_samples: int, k: int | None = None, *, name: str = "labels") -> np.ndarray:
     """Return ``labels`` as an intp array of shape ``(n_samples,)`` with values in ``0 .. k-1``.
 
-    Without ``k`` the values need only be non-negative.
+    Without ``k`` the values need only be non-negative.  ``name`` is how
+    messages call the argument (``"labelings[1]"`` for an entry of a list).
     """
     if labels is None or isinstance(labels, (str, bytes)):
-        raise TypeError(f"labels must be an array of integers; got {labels!r}")
+        raise TypeError(f"{name} must be an array of integers; got {labels!r}")
     labels = np.asarray(labels)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"labels must hold integers; got an array of dtype {labels.dtype}")
+        raise TypeError(f"{name} must hold integers; got an array of dtype {labels.dtype}")
     if labels.shape != (n_samples,):
         raise ValueError(
-            f"labels must have shape (n_samples,) = ({n_samples},); got {labels.shape}"
+            f"{name} must have shape (n_samples,) = ({n_samples},); got {labels.shape}"
         )
     low, high = (labels.min(), labels.max()) if labels.size else (0, 0)
     if k is not None and (low < 0 or high >= k):
-        raise ValueError(f"labels must lie in 0 .. k-1 = {k - 1}; got values from {low} to {high}")
+        raise ValueError(f"{name} must lie in 0 .. k-1 = {k - 1}; got values from {low} to {high}")
     if low < 0:
-        raise ValueError(f"labels must not be negative; got {low}")
+        raise ValueError(f"{name} must not be negative; got {low}")
     return labels.astype(np.intp, copy=False)
 
 
 def check_resp(
-    resp: object, n_rows: int | None = None, *, data: str = "X", rows: str = "n_samples"
+    resp: object, n_rows: int | None = None, *, data: str = "X", rows: str = "n_samples", name: str = "resp"
 ) -> np.ndarray:
     """Return ``resp`` as responsibilities: a 2-d float64 array of probabilities whose rows sum to 1.
 
@@ -190,15 +191,15 @@ def check_resp(
     (``data``) and row count's name (``rows``) the messages use.  A row may
     be off 1 by rounding (up to 1e-8).
     """
-    resp = check_array(resp, "resp", ndim=2, shape_hint=f"of shape ({rows}, k)", reshape_advice=False)
+    resp = check_array(resp, name, ndim=2, shape_hint=f"of shape ({rows}, k)", reshape_advice=False)
     if n_rows is not None and resp.shape[0] != n_rows:
-        raise ValueError(f"resp must have one row per row of {data} ({n_rows}); got shape {resp.shape}")
+        raise ValueError(f"{name} must have one row per row of {data} ({n_rows}); got shape {resp.shape}")
     if np.any(resp < 0) or np.any(resp > 1):
-        raise ValueError("resp must hold probabilities between 0 and 1")
+        raise ValueError(f"{name} must hold probabilities between 0 and 1")
     errors = np.abs(resp.sum(axis=1) - 1.0)
     if errors.max() > 1e-8:
         row = int(np.argmax(errors))
-        raise ValueError(f"each row of resp must sum to 1; row {row} sums to {float(resp[row].sum())!r}")
+        raise ValueError(f"each row of {name} must sum to 1; row {row} sums to {float(resp[row].sum())!r}")
     return resp
 
 

@@ -97,6 +97,8 @@ def make_blobs(
     """
     centers = check_array(centers, "centers", ndim=2, shape_hint="of shape (k, n_features)")
     k = len(centers)
+    if np.size(n_per_cluster) == 0:
+        raise ValueError(f"n_per_cluster must be an integer or {k} integers; got {n_per_cluster!r}")
     if np.asarray(n_per_cluster).dtype.kind not in "iu":
         raise TypeError(f"n_per_cluster must be an integer or {k} integers; got {n_per_cluster!r}")
     counts = _per_cluster(n_per_cluster, "n_per_cluster", k).astype(np.intp)

@@ -63,7 +63,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em, kmeans
-from ._math import min_cost_assignment, weighted_logs
+from ._math import column_means, min_cost_assignment, weighted_logs
 from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, check_spread, read_only
 
 __all__ = [
@@ -300,27 +300,34 @@ def _whitened(block: np.ndarray, comps: _Components) -> np.ndarray:
     return (block[:, None, :] - comps.means) * comps.whiten
 
 
-def _log_joint(whitened: np.ndarray, comps: _Components) -> np.ndarray:
-    """``log w_j + log N(x_i | j)`` from the whitened offsets, shape ``(k, rows)``.
+def _log_joint(whitened: np.ndarray, comps: _Components) -> tuple[np.ndarray, np.ndarray]:
+    """``log w_j + log N(x_i | j)`` from the whitened offsets, in two parts that add up to it.
 
-    Component-major, so that the reductions over components run along
-    contiguous rows.
+    The first, ``(k, rows)``, is component-major, so that the reductions
+    over components run along contiguous rows; the second, ``(rows,)``, is
+    ``-1/2`` times each point's smallest Mahalanobis distance.  Taking that
+    out before the (small) log weights and determinants are added keeps
+    them exact however far a point lies: at a distance of 1e6 the weights
+    would otherwise be rounded to the spacing of floats near 1e12.
     """
     rows, k, _ = whitened.shape
     log_joint = np.einsum("ikd,ikd->ki", whitened, whitened, out=np.empty((k, rows)))  # Mahalanobis
+    nearest = log_joint.min(axis=0)
+    with np.errstate(invalid="ignore"):  # inf - inf: a point too far from everything, refused later
+        log_joint -= nearest
     log_joint *= -0.5
     log_joint += comps.log_const[:, None]
-    return log_joint
+    return log_joint, -0.5 * nearest
 
 
-def _normalize(log_joint: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Log-responsibilities ``(k, rows)`` and each row's log-density, by log-sum-exp.
+def _normalize(log_joint: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Log-responsibilities ``(k, rows)`` and each row's log-density, by log-sum-exp, from :func:`_log_joint`.
 
     Overwrites ``log_joint``.  A point whose density underflows under every
     component (``-inf`` throughout) is an error, not a NaN.
     """
     top = log_joint.max(axis=0)
-    if not np.all(np.isfinite(top)):
+    if not np.all(np.isfinite(top + base)):
         raise ValueError(
             "a point lies so far from every component (relative to its spread) that its density "
             "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
@@ -329,7 +336,7 @@ def _normalize(log_joint: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     log_joint -= top
     log_sums = np.log(np.exp(log_joint).sum(axis=0))
     log_joint -= log_sums
-    return log_joint, log_sums + top
+    return log_joint, log_sums + top + base
 
 
 def _blocks(n_samples: int, k: int, d: int):
@@ -338,18 +345,32 @@ def _blocks(n_samples: int, k: int, d: int):
 
 
 class _Data(NamedTuple):
-    """The data shifted to their (weighted) mean, with the weights of the rows."""
+    """The data shifted to their (weighted) mean, with the weights of the rows.
+
+    The weights are divided by ``weight_scale``, a power of two near the
+    largest, so that weighted sums cannot overflow; only their ratios
+    matter to the parameters, and the log-likelihood is scaled back.
+    """
 
     shifted: np.ndarray
     shift: np.ndarray
     sample_weight: np.ndarray | None
-    total_weight: float
+    total_weight: float  # of the weights as given
+    weight_scale: float
 
 
 def _prepare(X: np.ndarray, sample_weight: np.ndarray | None) -> _Data:
-    shift = np.average(X, axis=0, weights=sample_weight)
-    total = float(len(X) if sample_weight is None else sample_weight.sum())
-    return _Data(X - shift, shift, sample_weight, total)
+    if sample_weight is None:
+        shift = column_means(X)
+        return _Data(X - shift, shift, None, float(len(X)), 1.0)
+    scale = 2.0 ** np.floor(np.log2(sample_weight.max()))
+    sample_weight = sample_weight / scale
+    total = float(sample_weight.sum()) * scale
+    if not np.isfinite(total):
+        raise ValueError("sample_weight sums to more than float64 holds; divide it by a constant "
+                         "(only the ratios of the weights matter)")
+    shift = column_means(X, sample_weight)
+    return _Data(X - shift, shift, sample_weight, total, float(scale))
 
 
 def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
@@ -360,7 +381,7 @@ def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
     log_resp, log_density = np.empty((n, k)), np.empty(n)
     for rows in _blocks(n, k, d):
         block = data.shifted[rows]
-        log_resp_t, log_density[rows] = _normalize(_log_joint(_whitened(block, comps), comps))
+        log_resp_t, log_density[rows] = _normalize(*_log_joint(_whitened(block, comps), comps))
         log_resp[rows] = log_resp_t.T
     return log_resp, log_density
 
@@ -620,8 +641,8 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
     comps = _components(params, data.shift)
     total = 0.0
     for rows in _blocks(len(X), *comps.means.shape):
-        log_joint = _log_joint(_whitened(data.shifted[rows], comps), comps)  # (k, rows)
-        total += float(weighted_logs(resp[rows].T, log_joint).sum())
+        log_joint, base = _log_joint(_whitened(data.shifted[rows], comps), comps)  # (k, rows), (rows,)
+        total += float(weighted_logs(resp[rows].T, log_joint + base).sum())
     return total
 
 
@@ -643,6 +664,11 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
     params_t : Params
         The current parameters, which fix the responsibilities; the same
         number of components as ``params``.
+
+    Returns
+    -------
+    float
+        ``Q``, in the units of a log-likelihood.
 
     Raises
     ------
@@ -815,7 +841,7 @@ def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | Non
     for rows in _blocks(n, k, d):
         block = data.shifted[rows]
         whitened = _whitened(block, comps)
-        log_resp, log_density = _normalize(_log_joint(whitened, comps))  # (k, rows), (rows,)
+        log_resp, log_density = _normalize(*_log_joint(whitened, comps))  # (k, rows), (rows,)
         if hard:
             resp = np.zeros_like(log_resp)
             resp[np.argmax(log_resp, axis=0), np.arange(resp.shape[1])] = 1
@@ -824,7 +850,7 @@ def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | Non
         if data.sample_weight is None:
             total += float(log_density.sum())
         else:
-            total += float(log_density @ data.sample_weight[rows])
+            total += float(log_density @ data.sample_weight[rows]) * data.weight_scale
             resp *= data.sample_weight[rows]
         offsets = whitened if anchors is None else block[:, None, :] - anchors
         _accumulate(stats, comps.kind, block, resp, offsets)

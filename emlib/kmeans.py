@@ -43,6 +43,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._math import column_means
 from ._validation import check_array, check_float, check_int, check_labels, check_rng, read_only
 
 __all__ = [
@@ -182,7 +183,7 @@ def _frame(points: np.ndarray, *others: np.ndarray) -> _Frame:
     if largest == 0:
         return _Frame(np.zeros(points.shape[1]), 1.0)
     unit = 2.0 ** np.floor(np.log2(largest))  # divide by it first, so that nothing overflows
-    mean = (points / unit).mean(axis=0)
+    mean = column_means(points / unit)  # a constant column stays exactly constant: no spread
     spread = max(float(np.abs(p / unit - mean).max()) for p in every)
     if spread == 0:  # all points are the same point
         return _Frame(points[0].copy(), float(unit))
@@ -291,15 +292,18 @@ def _rank_within_groups(groups: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _means(points: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Cluster means of ``points`` from their sums and counts; empty clusters are relocated.
+def _means(
+    points: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cluster means of ``points`` from their sums and counts, and the labels they are the means of.
 
     Each empty cluster takes one of the points farthest from their own
-    cluster's mean, never the last point of a cluster (module docstring).
+    cluster's mean, never the last point of a cluster (module docstring);
+    those points change label.
     """
     empty = np.flatnonzero(counts == 0)
     if empty.size == 0:
-        return sums / counts[:, None]
+        return sums / counts[:, None], labels
     offsets = points - (sums / np.maximum(counts, 1)[:, None])[labels]
     residual = np.einsum("ij,ij->i", offsets, offsets)
     farthest_first = np.argsort(-residual, kind="stable")
@@ -312,7 +316,9 @@ def _means(points: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.
     sums[empty[: donors.size]] = points[donors]
     counts[empty[: donors.size]] = 1
     sums[empty[donors.size :]] = points[farthest_first[0]]  # no point to spare: a duplicate center
-    return sums / np.maximum(counts, 1)[:, None]
+    labels = labels.copy()
+    labels[donors] = empty[: donors.size]
+    return sums / np.maximum(counts, 1)[:, None], labels
 
 
 def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -446,7 +452,7 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
     labels = check_labels(labels, len(X), k)
     frame = _frame(X)
     data = frame.to_frame(X)
-    return frame.from_frame(_means(data, labels, *_cluster_sums(data, labels, k)))
+    return frame.from_frame(_means(data, labels, *_cluster_sums(data, labels, k))[0])
 
 
 def inertia(X: object, centers: object, labels: object = None) -> float:
@@ -504,16 +510,17 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     ndarray of shape (2 * result.n_iter + 1,)
         Entry ``2t`` is ``result.history[t].inertia``, the assignment to the
         centers after ``t`` updates; entry ``2t + 1`` is the inertia right
-        after update ``t + 1``, with the points still assigned as before it.
-        The sequence never rises.
+        after update ``t + 1``, with the points assigned as that update left
+        them: as before it, except the points that moved to clusters that
+        had lost all theirs.  The sequence never rises.
 
     Raises
     ------
     TypeError
         If ``X`` does not hold real numbers or ``result`` is not a :class:`KMeansResult`.
     ValueError
-        If ``X`` is not a finite, non-empty 2-d array, its number of columns differs from that of
-        ``result``'s centers, or an inertia overflows float64 (as in :func:`inertia`).
+        If ``X`` is not a finite, non-empty 2-d array, its shape is not that of the data
+        ``result`` was fitted to, or an inertia overflows float64 (as in :func:`inertia`).
 
     Examples
     --------
@@ -523,10 +530,20 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     """
     X = _check_X(X)
     result = _check_result(result)
+    if X.shape != (len(result.labels), result.centers.shape[1]):
+        raise ValueError(
+            f"X must be the data result was fitted to, of shape {(len(result.labels), result.centers.shape[1])}; "
+            f"got {X.shape}"
+        )
+    k = len(result.centers)
+    frame = _frame(X)
+    data = frame.to_frame(X)
     values = np.empty(2 * result.n_iter + 1)
     values[0::2] = [step.inertia for step in result.history]
     for t, (before, after) in enumerate(zip(result.history, result.history[1:])):  # over iterations
-        values[2 * t + 1] = inertia(X, after.centers, assign(X, before.centers))
+        labels = assign(X, before.centers)
+        _, labels = _means(data, labels, *_cluster_sums(data, labels, k))  # as the update relocated them
+        values[2 * t + 1] = inertia(X, after.centers, labels)
     return values
 
 
@@ -666,7 +683,7 @@ def fit(
     converged = False
     n_iter = 0
     while n_iter < max_iter and not converged:
-        centers = read_only(frame.from_frame(_means(prepared.data, labels, sums, counts)))
+        centers = read_only(frame.from_frame(_means(prepared.data, labels, sums, counts)[0]))
         # work with exactly the centers reported, so labels == assign(X, centers)
         new_scaled = frame.to_frame(centers)
         shift = float(np.sum((new_scaled - scaled) ** 2))

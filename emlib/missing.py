@@ -76,6 +76,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em
+from ._math import column_means
 from ._validation import check_array, check_float, check_int, check_rng, check_spread, read_only
 from .gmm import _failed_components
 
@@ -350,7 +351,7 @@ class _SingularCovariance(ValueError):
 
 def _m_step(filled: np.ndarray, conditional_covariance: np.ndarray, reg_covar: float) -> Params:
     n_samples, d = filled.shape
-    mean = filled.mean(axis=0)
+    mean = column_means(filled)
     centered = filled - mean
     with np.errstate(over="ignore", invalid="ignore"):
         covariance = (centered.T @ centered + conditional_covariance) / n_samples
@@ -442,14 +443,14 @@ def m_step(expectations: Expectations, *, reg_covar: float = 0.0) -> Params:
 
 def _start(X: np.ndarray, reg_covar: float) -> Params:
     """Each column's observed mean and variance, with no correlation: where :func:`fit` starts."""
-    mean = np.nanmean(X, axis=0)
-    variances = np.nanvar(X, axis=0) + reg_covar
-    flat = np.flatnonzero(np.nanmax(X, axis=0) == np.nanmin(X, axis=0))  # nanvar may round to 1e-34
-    if flat.size and reg_covar == 0:
+    flat = np.nanmax(X, axis=0) == np.nanmin(X, axis=0)
+    if flat.any() and reg_covar == 0:
         raise ValueError(
-            f"X[:, {flat[0]}] has a single distinct observed value, so its variance would be "
-            "estimated as 0 and the likelihood is unbounded; drop the column, or pass reg_covar > 0"
+            f"X[:, {np.flatnonzero(flat)[0]}] has a single distinct observed value, so its variance would "
+            "be estimated as 0 and the likelihood is unbounded; drop the column, or pass reg_covar > 0"
         )
+    mean = column_means(X)
+    variances = np.where(flat, 0.0, np.nanmean((X - mean) ** 2, axis=0)) + reg_covar
     return Params(mean, np.diag(variances))
 
 

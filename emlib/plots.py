@@ -10,6 +10,7 @@ Functions that draw into an existing axes take ``ax=`` and return it.
 from __future__ import annotations
 
 import io
+import numbers
 import struct
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -27,7 +28,8 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 from . import coins, em, gmm, kmeans, missing, soft
-from ._validation import check_array, check_bool, check_float, check_int, check_labels, check_resp, check_rng
+from ._validation import (_describe, check_array, check_bool, check_float, check_int, check_labels, check_resp,
+                          check_rng)
 
 __all__ = [
     "PALETTE",
@@ -100,13 +102,20 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, panel_size: tuple[float, float
     Raises
     ------
     TypeError
-        If ``nrows`` or ``ncols`` is not an integer.
+        If ``nrows`` or ``ncols`` is not an integer, or ``panel_size`` is not
+        a pair of real numbers.
     ValueError
-        If ``nrows`` or ``ncols`` is below 1.
+        If ``nrows`` or ``ncols`` is below 1, or ``panel_size`` does not have
+        2 entries or has one that is not positive and finite.
     """
     nrows = check_int(nrows, "nrows", minimum=1)
     ncols = check_int(ncols, "ncols", minimum=1)
-    fig = NotebookFigure(figsize=(panel_size[0] * ncols, panel_size[1] * nrows), layout="constrained")
+    width, height = (check_float(size, f"panel_size[{index}]")
+                     for index, size in enumerate(_check_pair(panel_size, "panel_size", "(width, height)")))
+    for index, size in enumerate((width, height)):
+        if size <= 0:
+            raise ValueError(f"panel_size[{index}] must be positive (inches); got {size}")
+    fig = NotebookFigure(figsize=(width * ncols, height * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False)
     return fig, axes
 
@@ -149,14 +158,99 @@ def _each_result(results: object, check: Callable[[object, str], Any], *, empty:
     return checked
 
 
-def _one_per(values: Sequence, n: int, name: str, what: str) -> list:
+def _is_sequence(value: object) -> bool:
+    """A list, a tuple or an array of at least one dimension; not a string."""
+    if isinstance(value, np.ndarray):
+        return value.ndim >= 1
+    return isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+
+
+def _one_per(values: Sequence, n: int, name: str, what: str, *, items: str = "strings") -> list:
     """``values`` as a list with one entry per ``what`` (``n`` of them); a lone string is refused."""
-    if isinstance(values, str):
-        raise TypeError(f"{name} must be a sequence of strings, one per {what}; got a single string")
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of {items}, one per {what}; got a single string")
+    if not _is_sequence(values):
+        raise TypeError(f"{name} must be a sequence of {items}, one per {what}; got {type(values).__name__}")
     values = list(values)
     if len(values) != n:
         raise ValueError(f"{name} must have one entry per {what} ({n}); got {len(values)}")
+    if items == "strings":
+        values = [_check_text(value, f"{name}[{index}]") for index, value in enumerate(values)]
     return values
+
+
+def _check_text(value: object, name: str, *, optional: bool = False) -> str | None:
+    """A title or label: a string (a number is written out); ``None`` too if ``optional``."""
+    if value is None and optional:
+        return None
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string; got {_describe(value)}")
+    return value
+
+
+def _at_least_one(values: object, name: str, what: str, *, items: str) -> list:
+    """``values`` as a non-empty list of ``items`` (one per panel, each a ``what``)."""
+    if not _is_sequence(values):
+        raise TypeError(f"{name} must be a sequence of {items}; got {type(values).__name__}")
+    values = list(values)
+    if not values:
+        raise ValueError(f"{name} must hold at least one {what}")
+    return values
+
+
+def _check_dict(value: object, name: str, what: str, kind: str) -> dict:
+    """``value`` as a dict with at least one entry (a ``what``); ``kind`` says what it maps to what.
+
+    ``kind`` reads after "dict", e.g. ``"of title -> points"``.
+    """
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a non-empty dict {kind}; got {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must hold at least one {what}")
+    return value
+
+
+def _check_pair(value: object, name: str, shape: str) -> list:
+    """``value`` as a list of two entries; ``shape`` shows the pair, e.g. ``"(low, high)"``."""
+    if not _is_sequence(value):
+        raise TypeError(f"{name} must be a pair {shape}; got {_describe(value)}")
+    value = list(value)
+    if len(value) != 2:
+        raise ValueError(f"{name} must be a pair {shape}; got {len(value)} entries")
+    return value
+
+
+def _check_limits(limits: object, name: str = "limits") -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis limits ``((xmin, xmax), (ymin, ymax))``: finite numbers, each low below its high."""
+    pairs = _check_pair(limits, name, "((xmin, xmax), (ymin, ymax))")
+    checked = []
+    for index, pair in enumerate(pairs):
+        low, high = (check_float(bound, f"{name}[{index}][{end}]")
+                     for end, bound in enumerate(_check_pair(pair, f"{name}[{index}]", "(low, high)")))
+        if not low < high:
+            raise ValueError(f"{name}[{index}] must have its low end below its high end; got ({low}, {high})")
+        checked.append((low, high))
+    return tuple(checked)
+
+
+def _check_ax(ax: object) -> Axes:
+    if not isinstance(ax, Axes):
+        advice = "; pick one panel, such as axes[0, 0]" if isinstance(ax, np.ndarray) else ""
+        raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}{advice}")
+    return ax
+
+
+def _check_kmeans_fit(result: object, X: np.ndarray, name: str = "result") -> kmeans.KMeansResult:
+    """A ``kmeans.KMeansResult`` fitted to data of the shape of ``X``."""
+    result = kmeans._check_result(result, name)
+    columns = np.shape(result.centers)[1]
+    if columns != X.shape[1]:
+        raise ValueError(f"{name} does not fit X: its centers have {columns} columns, X has {X.shape[1]}")
+    if len(result.labels) != len(X):
+        raise ValueError(f"{name} does not fit X: it has {len(result.labels)} labels, X has {len(X)} rows")
+    return result
 
 
 def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
@@ -213,14 +307,16 @@ def kmeans_state(
     ------
     TypeError
         If ``X``, ``centers`` or ``previous_centers`` is not an array of real
-        numbers, ``labels`` does not hold integers, or ``regions`` is not
-        ``True`` or ``False``.
+        numbers, ``labels`` does not hold integers, ``ax`` is not a matplotlib
+        ``Axes``, ``regions`` is not ``True`` or ``False``, ``limits`` is not
+        a pair of pairs of real numbers, or ``title`` is not a string.
     ValueError
         If ``X``, ``centers`` or ``previous_centers`` is not a finite,
         non-empty array of shape ``(n, 2)``; ``labels`` does not have one
         entry per point, or has values outside ``0 .. k-1`` (any negative
-        value when ``centers`` is None); or ``previous_centers`` is given
-        without ``centers`` or with a different shape.
+        value when ``centers`` is None); ``previous_centers`` is given
+        without ``centers`` or with a different shape; or ``limits`` is not
+        two pairs ``(low, high)`` of finite numbers with ``low < high``.
     """
     X = _check_2d_points(X)
     if centers is not None:
@@ -235,7 +331,9 @@ def kmeans_state(
                 "previous_centers must have the shape of centers "
                 f"{None if centers is None else centers.shape}; got {previous_centers.shape}"
             )
-    limits = data_limits(X) if limits is None else limits
+    limits = data_limits(X) if limits is None else _check_limits(limits)
+    title = _check_text(title, "title", optional=True)
+    ax = _check_ax(ax)
     if regions and centers is not None:
         _shade_regions(ax, centers, limits)
     if labels is None:
@@ -293,11 +391,12 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
         ``kmeans.KMeansResult``, or ``n_iterations`` is not an integer.
     ValueError
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, the
-        result has no iterations or its centers do not have 2 columns, or
-        ``n_iterations`` is not between 1 and ``result.n_iter``.
+        result does not fit ``X`` (centers not of 2 columns, not one label per
+        point) or has no iterations, or ``n_iterations`` is not between 1 and
+        ``result.n_iter``.
     """
     X = _check_2d_points(X)
-    result = kmeans._check_result(result)
+    result = _check_kmeans_fit(result, X)
     if result.n_iter == 0:
         raise ValueError("result has no iterations to draw (result.n_iter = 0)")
     if n_iterations is None:
@@ -331,10 +430,11 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
         ``kmeans.KMeansResult``.
     ValueError
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, or the
-        result's centers do not have 2 columns.
+        result does not fit ``X`` (centers not of 2 columns, not one label
+        per point).
     """
     X = _check_2d_points(X)
-    result = kmeans._check_result(result)
+    result = _check_kmeans_fit(result, X)
     limits = data_limits(X)
     inertias = kmeans.half_step_inertias(X, result)
     frames = []
@@ -364,7 +464,8 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
     ------
     TypeError
         If ``X`` is not an array of real numbers, ``results`` is not a
-        sequence of ``kmeans.KMeansResult``, or ``titles`` is a single string.
+        sequence of ``kmeans.KMeansResult``, or ``titles`` is not a
+        sequence of strings.
     ValueError
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, there
         are no results, ``titles`` does not have one entry per result, or a
@@ -372,7 +473,7 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
         per point).
     """
     X = _check_2d_points(X)
-    results = _each_result(results, kmeans._check_result)
+    results = _each_result(results, lambda result, name: _check_kmeans_fit(result, X, name))
     titles = _one_per(titles, len(results), "titles", "result")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(results), panel_size=(4.0, 3.5))
@@ -406,20 +507,28 @@ def clusterings(
     Raises
     ------
     TypeError
-        If ``X`` or a panel's centers is not an array of real numbers, a
-        labeling does not hold integers, or ``titles`` or ``centers`` is a
-        single string.
+        If ``X`` or a panel's centers is not an array of real numbers,
+        ``labelings`` or ``centers`` is not a sequence, a labeling does not
+        hold integers, or ``titles`` is not a sequence of strings.
     ValueError
         If ``X`` or a panel's centers is not a finite, non-empty array of
         shape ``(n, 2)``, ``titles`` or ``centers`` does not have one entry
         per labeling, there are no labelings, or a labeling does not have one
-        entry per point or has values outside ``0 .. k-1``.
+        entry per point or has values outside ``0 .. k-1`` (any negative
+        value when its panel has no centers).
     """
     X = _check_2d_points(X)
+    labelings = _at_least_one(labelings, "labelings", "labeling", items="label arrays (or None)")
     titles = _one_per(titles, len(labelings), "titles", "labeling")
     if centers is None:
         centers = [None] * len(labelings)
-    centers = _one_per(centers, len(labelings), "centers", "labeling")
+    centers = _one_per(centers, len(labelings), "centers", "labeling", items="(k, 2) arrays or None")
+    for index, (labels, panel_centers) in enumerate(zip(labelings, centers)):
+        if panel_centers is not None:
+            centers[index] = panel_centers = _check_2d_points(panel_centers, f"centers[{index}]")
+        if labels is not None:
+            k = None if panel_centers is None else len(panel_centers)
+            labelings[index] = check_labels(labels, len(X), k, name=f"labelings[{index}]")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(labelings), panel_size=(4.0, 3.5))
     for ax, labels, title, panel_centers in zip(axes[0], labelings, titles, centers):
@@ -437,14 +546,17 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
     Raises
     ------
     TypeError
-        If ``results`` is not a sequence of ``kmeans.KMeansResult``, ``names``
-        is a single string, or ``X`` is not an array of real numbers.
+        If ``X`` is not an array of real numbers, ``results`` is not a
+        sequence of ``kmeans.KMeansResult``, or ``names`` is not a
+        sequence of strings.
     ValueError
-        If there are no results, ``names`` does not have one entry per
-        result, ``X`` is not a finite, non-empty 2-d array, or a result's
-        centers do not have as many columns as ``X``.
+        If ``X`` is not a finite, non-empty 2-d array, there are no results,
+        ``names`` does not have one entry per result, or a result does not fit
+        ``X`` (its centers do not have as many columns, or its labels are not
+        one per row).
     """
-    results = _each_result(results, kmeans._check_result)
+    X = check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, n_features)")
+    results = _each_result(results, lambda result, name: _check_kmeans_fit(result, X, name))
     names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]
@@ -465,15 +577,13 @@ def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = 
     Raises
     ------
     TypeError
-        If ``samples`` is not a non-empty dict, a sample does not hold real
-        numbers, or ``best`` is not a real number.
+        If ``samples`` is not a dict, a sample does not hold real numbers, or
+        ``best`` is not a real number.
     ValueError
-        If a sample is not a finite, non-empty 1-d array, or ``best`` is not
-        finite.
+        If ``samples`` is empty, a sample is not a finite, non-empty 1-d
+        array, or ``best`` is not finite.
     """
-    if not isinstance(samples, dict) or not samples:
-        raise TypeError("samples must be a non-empty dict from a name to a list of inertias")
-    arrays = {name: check_array(values, f"samples[{name!r}]", ndim=1) for name, values in samples.items()}
+    arrays = _check_finals(samples, "inertias")
     best = None if best is None else check_float(best, "best")
     everything = np.concatenate(list(arrays.values()))
     low, high = everything.min(), everything.max()
@@ -583,8 +693,9 @@ def coin_landscape(
     ------
     TypeError
         If ``results`` is not a sequence of results of ``coins.fit``,
-        ``names`` is a single string, the counts are not numbers (or are
-        booleans), or ``weights`` is not an array of real numbers.
+        ``names`` is not a sequence of strings, the counts are not
+        numbers (or are booleans), or ``weights`` is not an array of real
+        numbers.
     ValueError
         If a result is not a fit of two coins, ``names`` does not have one
         entry per result, the counts are negative, not whole, of different
@@ -706,9 +817,11 @@ def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -
     Raises
     ------
     TypeError
-        If a result is not an ``em.EMResult`` or ``names`` is a single string.
+        If ``results`` is not a sequence, a result is not an ``em.EMResult``,
+        or ``names`` is not a sequence of strings.
     ValueError
-        If ``names`` does not have one entry per result.
+        If there are no results, or ``names`` does not have one entry per
+        result.
     """
     results = _each_result(results, _check_em_result)
     names = _one_per(names, len(results), "names", "result")
@@ -809,13 +922,16 @@ def soft_state(
     Raises
     ------
     TypeError
-        If ``X``, ``centers`` or ``resp`` is not an array of real numbers, or
-        ``sigma`` is not a real number.
+        If ``X``, ``centers`` or ``resp`` is not an array of real numbers,
+        ``ax`` is not a matplotlib ``Axes``, ``sigma`` is not a real number,
+        ``limits`` is not a pair of pairs of real numbers, or ``title`` is
+        not a string.
     ValueError
         If ``X`` or ``centers`` is not a finite, non-empty array of shape
         ``(n, 2)``; ``resp`` is not an array of probabilities whose rows sum
-        to 1, of shape ``(n_samples, k)``; or ``sigma`` is negative or not
-        finite.
+        to 1, of shape ``(n_samples, k)``; ``sigma`` is negative or not
+        finite; or ``limits`` is not two pairs ``(low, high)`` of finite
+        numbers with ``low < high``.
     """
     X = _check_2d_points(X)
     centers = _check_2d_points(centers, "centers")
@@ -826,7 +942,9 @@ def soft_state(
         )
     if sigma is not None:
         sigma = check_float(sigma, "sigma", minimum=0.0)
-    limits = data_limits(X) if limits is None else limits
+    limits = data_limits(X) if limits is None else _check_limits(limits)
+    title = _check_text(title, "title", optional=True)
+    ax = _check_ax(ax)
     ax.scatter(X[:, 0], X[:, 1], s=16, c=colours, alpha=0.9, linewidths=0)
     if sigma is not None:
         for index, center in enumerate(centers):
@@ -865,22 +983,41 @@ def soft_assignments(X: object, centers: object, resps: Sequence[object], titles
     ------
     TypeError
         If ``X``, ``centers`` or an array of ``resps`` is not an array of
-        real numbers, or ``titles`` is a single string.
+        real numbers, ``resps`` is not a sequence, or ``titles`` is not
+        a sequence of strings.
     ValueError
         If there are no arrays of responsibilities, ``titles`` does not have
         one entry per array, or ``X``, ``centers`` or an array of ``resps``
         is not valid (as in :func:`soft_state`).
     """
     X = _check_2d_points(X)
-    resps = list(resps)
-    if not resps:
-        raise ValueError("resps must hold at least one array of responsibilities")
+    centers = _check_2d_points(centers, "centers")
+    resps = _at_least_one(resps, "resps", "array of responsibilities", items="arrays of responsibilities")
     titles = _one_per(titles, len(resps), "titles", "array of responsibilities")
+    for index, resp in enumerate(resps):
+        resps[index] = resp = check_resp(resp, len(X), name=f"resps[{index}]")
+        if resp.shape[1] != len(centers):
+            raise ValueError(f"resps[{index}] must have one column per center ({len(centers)}); "
+                             f"got shape {resp.shape}")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(resps), panel_size=(3.3, 3.0))
     for ax, resp, title in zip(axes[0], resps, titles):
         soft_state(X, centers, resp, ax=ax, limits=limits, title=title)
     return fig
+
+
+def _distinct_labels(values: Sequence[float], digits: int) -> list[str]:
+    """``values`` as short labels, ``digits`` significant digits or as many more as tell them apart.
+
+    Ordinary values keep their short form (0.6 is ``"0.6"``); only values that
+    agree to ``digits`` digits get more, all of them the same number, up to
+    the 17 that tell any two floats apart.  Equal values get equal labels.
+    """
+    for precision in range(digits, 18):
+        labels = [f"{float(value):.{precision}g}" for value in values]
+        if len(set(labels)) == len(set(float(value) for value in values)):
+            break
+    return labels
 
 
 def _check_soft_result(result: object, name: str) -> em.EMResult:
@@ -915,14 +1052,16 @@ def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[
     Raises
     ------
     TypeError
-        If a result is not a result of :func:`emlib.soft.fit`.
+        If ``X`` is not an array of real numbers, ``results`` is not a
+        sequence, or a result is not a result of :func:`emlib.soft.fit`.
     ValueError
-        If there are no results, two have the same ``beta`` (to 3 digits), or
-        their centers are not points of the plane.
+        If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, there
+        are no results, two have the same ``beta``, or their centers are not
+        points of the plane.
     """
     X = _check_2d_points(X)
     results = _each_result(results, _check_soft_result)
-    labels = [f"{result.params.beta:.3g}" for result in results]
+    labels = _distinct_labels([result.params.beta for result in results], 3)
     if len(set(labels)) != len(labels):
         raise ValueError(f"results must have distinct values of beta; got {labels}")
     limits = data_limits(X)
@@ -960,9 +1099,12 @@ def _check_mixture_data(X: object) -> np.ndarray:
     return X
 
 
-def _check_gmm_result(result: object, name: str = "result") -> em.EMResult:
+def _check_gmm_result(result: object, name: str = "result", X: np.ndarray | None = None) -> em.EMResult:
+    """The result of ``gmm.fit``; with ``X``, a fit of as many features as ``X``."""
     if not (isinstance(result, em.EMResult) and isinstance(result.params, gmm.Params)):
         raise TypeError(f"{name} must be the em.EMResult of gmm.fit; got {type(result).__name__}")
+    if X is not None:
+        gmm._check_params(result.params, X.shape[1], f"{name}.params")
     return result
 
 
@@ -1034,18 +1176,23 @@ def mixture_state(
     Raises
     ------
     TypeError
-        If ``X`` or a part of ``params`` is not an array of real numbers, or
-        ``params`` is not a ``gmm.Params``.
+        If ``X`` or a part of ``params`` is not an array of real numbers,
+        ``params`` is not a ``gmm.Params``, ``ax`` is not a matplotlib
+        ``Axes``, ``limits`` is not a pair of pairs of real numbers, or
+        ``title`` is not a string.
     ValueError
-        If ``X`` is not a finite, non-empty array of 1 or 2 columns, or
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns;
         ``params`` is inconsistent with it or with itself: shapes, weights
         negative or not summing to 1, a covariance not symmetric positive
-        definite.
+        definite; or ``limits`` is not two pairs ``(low, high)`` of finite
+        numbers with ``low < high``.
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
     params = gmm.Params(*(np.asarray(part) for part in params))
-    limits = _mixture_limits(X, [params]) if limits is None else limits
+    limits = _mixture_limits(X, [params]) if limits is None else _check_limits(limits)
+    title = _check_text(title, "title", optional=True)
+    ax = _check_ax(ax)
     colours = resp_colours(resp)
     k = len(params.weights)
     if X.shape[1] == 1:
@@ -1082,9 +1229,10 @@ def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> 
     Raises
     ------
     TypeError
-        If ``X`` is not an array of real numbers, ``titles`` is a single
-        string, or a mixture is not a ``gmm.Params`` of arrays of real
-        numbers.
+        If ``X`` is not an array of real numbers, ``params`` is not a
+        sequence of mixtures (a lone ``gmm.Params`` included), ``titles`` is
+        a single string or not a sequence, or a mixture is not a
+        ``gmm.Params`` of arrays of real numbers.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns,
         ``titles`` does not have one entry per mixture, there are no
@@ -1092,7 +1240,10 @@ def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> 
         in :func:`mixture_state`).
     """
     X = _check_mixture_data(X)
-    params = list(params)
+    if isinstance(params, gmm.Params):
+        raise TypeError("params must be a sequence of gmm.Params, one per panel; got a single gmm.Params "
+                        "(use [params] for one panel)")
+    params = _at_least_one(params, "params", "mixture", items="gmm.Params, one per panel")
     titles = _one_per(titles, len(params), "titles", "mixture")
     for index, each in enumerate(params):
         gmm._check_params(each, X.shape[1], name=f"params[{index}]")
@@ -1167,7 +1318,7 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
         result's mixtures do not have as many features as ``X``.
     """
     X = _check_mixture_data(X)
-    result = _check_gmm_result(result)
+    result = _check_gmm_result(result, X=X)
     limits = _mixture_limits(X, [step.params for step in result.history])
     values = result.log_likelihoods
     spread = max(values.max() - values.min(), 1e-9)
@@ -1277,6 +1428,18 @@ def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> li
 # --------------------------------------------------------------------------
 
 
+def _value_of(fun: Callable, v: np.ndarray) -> float:
+    """``fun(v)`` as a float, or a TypeError naming ``fun`` when it returns something else."""
+    value = fun(v)
+    try:
+        array = np.asarray(None if isinstance(value, (str, bytes)) else value)
+    except ValueError:  # ragged nested lists
+        array = np.asarray(None)
+    if array.size != 1 or array.dtype.kind not in "iuf":
+        raise TypeError(f"fun must return a real number; got {_describe(value)}")
+    return float(array.reshape(()))
+
+
 def function_slices(
     fun, center: object, directions: object, *, radius: float = 1.0, n_points: int = 61,
     ylabel: str = "f(center + s u) − f(center)", title: str | None = None,
@@ -1311,14 +1474,15 @@ def function_slices(
     Raises
     ------
     TypeError
-        If ``fun`` is not callable, ``center`` or ``directions`` is not an
-        array of real numbers, ``radius`` is not a real number, or
-        ``n_points`` is not an integer.
+        If ``fun`` is not callable or does not return a real number,
+        ``center`` or ``directions`` is not an array of real numbers,
+        ``radius`` is not a real number, ``n_points`` is not an integer, or
+        ``ylabel`` or ``title`` is not a string.
     ValueError
         If ``center`` is not a finite, non-empty 1-d array, ``directions`` is
         not a finite, non-empty 2-d array with one column per entry of
         ``center``, a direction is zero, ``radius`` is not positive and
-        finite, or ``n_points`` is below 3.
+        finite, ``n_points`` is below 3, or ``fun(center)`` is not finite.
     """
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
@@ -1336,12 +1500,16 @@ def function_slices(
     if radius <= 0:
         raise ValueError(f"radius must be positive; got {radius}")
     n_points = check_int(n_points, "n_points", minimum=3)
+    ylabel = _check_text(ylabel, "ylabel")
+    title = _check_text(title, "title", optional=True)
     steps = np.linspace(-radius, radius, n_points)
-    base = float(fun(center))
+    base = _value_of(fun, center)
+    if not np.isfinite(base):
+        raise ValueError(f"fun must be finite at center; fun(center) = {base}")
     fig, axes = new_figure(1, 1, panel_size=(5.6, 3.6))
     ax = axes[0, 0]
     for index, direction in enumerate(directions / lengths[:, None]):
-        values = [float(fun(center + s * direction)) - base for s in steps]
+        values = [_value_of(fun, center + s * direction) - base for s in steps]
         ax.plot(steps, values, color=_colour(index), lw=1.3, alpha=0.85)
     ax.axvline(0, color=GREY, lw=0.8, ls="--")
     ax.axhline(0, color=GREY, lw=0.8, ls="--")
@@ -1380,18 +1548,18 @@ def error_against_n(
     ------
     TypeError
         If ``sizes`` or a curve of ``errors`` is not an array of real
-        numbers, ``errors`` is not a non-empty dict, or ``reference_slope``
-        is not a real number.
+        numbers, ``errors`` is not a dict, ``reference_slope`` is not a real
+        number, or ``ylabel`` or ``title`` is not a string.
     ValueError
         If ``sizes`` is not a finite, non-empty 1-d array of positive,
-        increasing values, a curve does not have one finite, positive value
-        per size, or ``reference_slope`` is not finite.
+        increasing values, ``errors`` is empty, a curve does not have one
+        finite, positive value per size, or ``reference_slope`` is not
+        finite.
     """
     sizes = check_array(sizes, "sizes", ndim=1, shape_hint="(m,)")
     if np.any(sizes <= 0) or np.any(np.diff(sizes) <= 0):
         raise ValueError(f"sizes must be positive and increasing; got {sizes.tolist()}")
-    if not isinstance(errors, dict) or not errors:
-        raise TypeError("errors must be a non-empty dict of label -> errors, one per size")
+    errors = _check_dict(errors, "errors", "curve", "of label -> errors, one per size")
     curves = {}
     for label, values in errors.items():
         values = check_array(values, f"errors[{label!r}]", ndim=1, shape_hint="(m,)")
@@ -1401,12 +1569,14 @@ def error_against_n(
             )
         if np.any(values <= 0):
             raise ValueError(f"errors[{label!r}] must be positive to be drawn on log axes")
-        curves[str(label)] = values
+        curves[label] = values
     reference_slope = check_float(reference_slope, "reference_slope")
+    ylabel = _check_text(ylabel, "ylabel")
+    title = _check_text(title, "title", optional=True)
     fig, axes = new_figure(1, 1, panel_size=(5.6, 3.8))
     ax = axes[0, 0]
     for index, (label, values) in enumerate(curves.items()):
-        ax.plot(sizes, values, marker="o", color=_colour(index), lw=1.6, label=label)
+        ax.plot(sizes, values, marker="o", color=_colour(index), lw=1.6, label=str(label))
     anchor = np.exp(np.mean([np.log(values[0]) for values in curves.values()]))
     ax.plot(sizes, anchor * (sizes / sizes[0]) ** reference_slope, color="black", ls="--", lw=1,
             label=f"∝ n^{reference_slope:g}")
@@ -1428,20 +1598,22 @@ def error_against_n(
 
 def _check_columns(columns: object, d: int) -> tuple[int, int]:
     """Two different feature indices of a ``d``-column table, to plot against each other."""
-    if not (isinstance(columns, Sequence) and not isinstance(columns, str) and len(columns) == 2):
+    if not _is_sequence(columns):
         raise TypeError(f"columns must be a pair of feature indices; got {columns!r}")
+    if len(columns) != 2:
+        raise ValueError(f"columns must be a pair of feature indices; got {len(columns)} entries")
     pair = tuple(check_int(c, "columns", minimum=0, maximum=d - 1, maximum_name="n_features - 1")
                  for c in columns)
     if pair[0] == pair[1]:
-        raise ValueError(f"columns must name two different features; got {columns!r}")
+        raise ValueError(f"columns must name two different features; got {pair!r}")
     return pair
 
 
-def _axis_names(feature_names: Sequence[str] | None, columns: tuple[int, int]) -> list[str]:
+def _axis_names(feature_names: Sequence[str] | None, columns: tuple[int, int], d: int) -> list[str]:
+    """The axis labels of two features of a ``d``-column table: their names, or "feature j"."""
     if feature_names is None:
         return [f"feature {c}" for c in columns]
-    if isinstance(feature_names, str) or max(columns) >= len(feature_names):
-        raise ValueError("feature_names must hold one name per feature of X")
+    feature_names = _one_per(feature_names, d, "feature_names", "feature of X")
     return [str(feature_names[c]) for c in columns]
 
 
@@ -1489,15 +1661,18 @@ def imputation_state(
     ------
     TypeError
         If ``X_hidden``, ``filled``, ``X`` or a part of ``params`` is not an
-        array of real numbers, ``params`` is not a ``missing.Params``, or
-        ``columns`` is not a pair of integers.
+        array of real numbers, ``params`` is not a ``missing.Params``, ``ax``
+        is not a matplotlib ``Axes``, ``columns`` is not a pair of integers,
+        ``feature_names`` is not a sequence of strings, ``limits`` is
+        not a pair of pairs of real numbers, or ``title`` is not a string.
     ValueError
         If ``X_hidden`` is not a non-empty 2-d array (NaN allowed, infinity
         not); ``filled`` or ``X`` is not a finite array of its shape;
         ``params`` does not fit it (mean of ``d`` entries, a symmetric
         positive definite ``d x d`` covariance); ``columns`` does not name
-        two different features; or ``feature_names`` is a single string or
-        has no name for a drawn feature.
+        two different features; ``feature_names`` does not hold one name per
+        feature; or ``limits`` is not two pairs ``(low, high)`` of finite
+        numbers with ``low < high``.
     """
     X_hidden = check_array(X_hidden, "X_hidden", ndim=2, shape_hint="(n, d)", allow_nan=True)
     d = X_hidden.shape[1]
@@ -1506,11 +1681,15 @@ def imputation_state(
     if filled.shape != X_hidden.shape:
         raise ValueError(f"filled must have the shape of X_hidden, {X_hidden.shape}; got {filled.shape}")
     columns = _check_columns(columns, d)
-    names = _axis_names(feature_names, columns)
+    names = _axis_names(feature_names, columns, d)
     if X is not None:
         X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
         if X.shape != X_hidden.shape:
             raise ValueError(f"X must have the shape of X_hidden, {X_hidden.shape}; got {X.shape}")
+    if limits is not None:
+        limits = _check_limits(limits)
+    title = _check_text(title, "title", optional=True)
+    ax = _check_ax(ax)
     pair = list(columns)
     gap = np.isnan(X_hidden[:, pair]).any(axis=1)
     ax.scatter(*X_hidden[~gap][:, pair].T, s=10, color=GREY, alpha=0.6, linewidths=0, label="observed")
@@ -1544,6 +1723,20 @@ def _imputation_limits(tables: list[np.ndarray], pair: list[int]):
     return data_limits(points[~np.isnan(points).any(axis=1)], margin=0.12)
 
 
+def _check_imputation_panel(panel: object, name: str, shape: tuple[int, int]) -> tuple:
+    """A panel of :func:`imputations`, ``(X_hidden, params, filled)`` for a table of ``shape``, checked."""
+    if not (isinstance(panel, tuple) and len(panel) == 3):
+        raise TypeError(f"{name} must be a tuple (X_hidden, params, filled); got {_describe(panel)}")
+    X_hidden = check_array(panel[0], f"{name}[0]", ndim=2, shape_hint="(n, d)", allow_nan=True)
+    if X_hidden.shape != shape:
+        raise ValueError(f"{name}[0] (X_hidden) must have the shape of X, {shape}; got {X_hidden.shape}")
+    params = missing._check_params(panel[1], shape[1], f"{name}[1]")
+    filled = check_array(panel[2], f"{name}[2]", ndim=2, shape_hint="(n, d)")
+    if filled.shape != shape:
+        raise ValueError(f"{name}[2] (filled) must have the shape of X, {shape}; got {filled.shape}")
+    return X_hidden, params, filled
+
+
 def imputations(
     X: object, panels: dict[str, tuple[object, missing.Params, object]], *,
     columns: Sequence[int] = (0, 1), feature_names: Sequence[str] | None = None,
@@ -1556,7 +1749,9 @@ def imputations(
         The complete table.
     panels : dict of str to (X_hidden, params, filled)
         One panel per entry, titled by its key: the table with holes, the
-        estimated mean and covariance, and the filled table.
+        estimated mean and covariance, and the filled table.  An error
+        message names a part by its key and place, such as
+        ``panels['EM'][2]`` for the filled table of the panel ``'EM'``.
     columns, feature_names
         As in :func:`imputation_state`.
 
@@ -1569,23 +1764,26 @@ def imputations(
     Raises
     ------
     TypeError
-        If ``X`` is not an array of real numbers, ``panels`` is not a
-        non-empty dict of triples ``(X_hidden, params, filled)``, or
-        ``columns`` is not a pair of integers; or a panel's parts are of the
-        wrong kind (as in :func:`imputation_state`).
+        If ``X`` is not an array of real numbers; ``panels`` is not a dict of
+        triples ``(X_hidden, params, filled)``; a panel's ``X_hidden`` or
+        ``filled`` is not an array of real numbers, or its ``params`` not a
+        ``missing.Params`` of them; ``columns`` is not a pair of integers; or
+        ``feature_names`` is not a sequence of strings.
     ValueError
-        If ``X`` is not a finite, non-empty 2-d array, ``columns`` does not
-        name two different features of it, or a panel or ``feature_names``
-        is not valid (as in :func:`imputation_state`).
+        If ``X`` is not a finite, non-empty 2-d array; ``panels`` is empty; a
+        panel's ``X_hidden`` (NaN allowed) or ``filled`` is not of the shape
+        of ``X``, or ``filled`` is not finite; a panel's ``params`` does not
+        fit ``X`` (as in :func:`imputation_state`); ``columns`` does not
+        name two different features of ``X``; or ``feature_names`` does not
+        hold one name per feature.
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
-    if not isinstance(panels, dict) or not panels:
-        raise TypeError("panels must be a non-empty dict of title -> (X_hidden, params, filled)")
-    for title, panel in panels.items():
-        if not (isinstance(panel, tuple) and len(panel) == 3):
-            raise TypeError(f"panels[{title!r}] must be a tuple (X_hidden, params, filled)")
+    panels = {title: _check_imputation_panel(panel, f"panels[{title!r}]", X.shape)
+              for title, panel in _check_dict(panels, "panels", "panel",
+                                              "of title -> (X_hidden, params, filled)").items()}
     pair = list(_check_columns(columns, X.shape[1]))
-    limits = _imputation_limits([X] + [np.asarray(panel[2], dtype=float) for panel in panels.values()], pair)
+    _axis_names(feature_names, tuple(pair), X.shape[1])
+    limits = _imputation_limits([X] + [filled for _, _, filled in panels.values()], pair)
     # At most _PAGE_WIDTH inches in all: a wider picture is shrunk on the book's page.
     width = min(3.3, _PAGE_WIDTH / len(panels))
     fig, axes = new_figure(1, len(panels), panel_size=(width, width))
@@ -1632,14 +1830,15 @@ def imputation_frames(
     ------
     TypeError
         If ``X`` or ``fractions`` is not an array of real numbers,
-        ``columns`` is not a pair of integers, or ``rng`` is not None, an
-        int, a ``SeedSequence`` or a ``Generator``.
+        ``columns`` is not a pair of integers, ``feature_names`` is not
+        a sequence of strings, or ``rng`` is not None, an int, a
+        ``SeedSequence`` or a ``Generator``.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array; ``fractions`` is not a
         non-empty 1-d array increasing within ``[0, 1)``; ``columns`` does not
         name two different features; ``rng`` is a negative seed;
-        ``feature_names`` is a single string or has no name for a drawn
-        feature; or a repair fails (see :func:`emlib.missing.compare`: a
+        ``feature_names`` does not hold one name per feature; or a repair
+        fails (see :func:`emlib.missing.compare`: a
         constant column of ``X``, a column left with no observed entry, a
         covariance estimate that turns singular).
     """
@@ -1648,6 +1847,7 @@ def imputation_frames(
     if np.any(fractions < 0) or np.any(fractions >= 1) or np.any(np.diff(fractions) <= 0):
         raise ValueError(f"fractions must increase within [0, 1); got {fractions.tolist()}")
     pair = list(_check_columns(columns, X.shape[1]))
+    _axis_names(feature_names, tuple(pair), X.shape[1])
     seed = check_rng(rng).integers(2**63)
     hidden = [missing.hide(X, f, rng=np.random.default_rng(seed)) for f in fractions]
     repairs = [missing.compare(X, table) for table in hidden]
@@ -1688,7 +1888,7 @@ def imputation_frames(
 
 def _check_pairs(pairs: object, n: int, name: str, what: str) -> list[tuple[str, str]]:
     """One pair of strings (axis labels) per ``what``, ``n`` of them."""
-    pairs = _one_per(pairs, n, name, what)
+    pairs = _one_per(pairs, n, name, what, items="pairs of strings")
     for index, pair in enumerate(pairs):
         if (isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2
                 or not all(isinstance(label, str) for label in pair)):
@@ -1725,15 +1925,17 @@ def point_sets(
     Raises
     ------
     TypeError
-        If ``panels`` is not a non-empty dict, or an entry of
-        ``axis_labels`` is not a pair of strings.
+        If ``panels`` is not a dict, a panel's points are not an array of
+        real numbers, ``axis_labels`` is not a sequence or an entry of it is
+        not a pair of strings, or ``equal_scales`` is not ``True`` or
+        ``False``.
     ValueError
-        If a panel's points are not a finite ``(n, 2)`` array, or
-        ``axis_labels`` does not have one pair per panel.
+        If ``panels`` is empty, a panel's points are not a finite, non-empty
+        ``(n, 2)`` array, or ``axis_labels`` does not have one pair per
+        panel.
     """
-    if not isinstance(panels, dict) or not panels:
-        raise TypeError("panels must be a non-empty dict of title -> points of shape (n, 2)")
-    points = {str(title): _check_2d_points(value, f"panels[{title!r}]") for title, value in panels.items()}
+    panels = _check_dict(panels, "panels", "panel", "of title -> points of shape (n, 2)")
+    points = {title: _check_2d_points(value, f"panels[{title!r}]") for title, value in panels.items()}
     if axis_labels is not None:
         axis_labels = _check_pairs(axis_labels, len(points), "axis_labels", "panel")
     equal_scales = check_bool(equal_scales, "equal_scales")
@@ -1748,7 +1950,7 @@ def point_sets(
             ax.set_aspect("equal", adjustable="box")
         ax.set_xlim(*limits[0])
         ax.set_ylim(*limits[1])
-        ax.set_title(title, fontsize=10)
+        ax.set_title(str(title), fontsize=10)
         if axis_labels is not None:
             ax.set_xlabel(axis_labels[index][0])
             ax.set_ylabel(axis_labels[index][1])
@@ -1756,10 +1958,10 @@ def point_sets(
     return fig
 
 
-def _check_finals(samples: object, name: str = "samples") -> dict[str, np.ndarray]:
-    if not isinstance(samples, dict) or not samples:
-        raise TypeError(f"{name} must be a non-empty dict from a name to a list of log-likelihoods")
-    return {str(key): check_array(values, f"{name}[{key!r}]", ndim=1) for key, values in samples.items()}
+def _check_finals(samples: object, what: str) -> dict[object, np.ndarray]:
+    """``samples``, a dict from a name to final values (``what``, e.g. "inertias"), with 1-d arrays."""
+    samples = _check_dict(samples, "samples", "sample", f"from a name to a list of {what}")
+    return {key: check_array(values, f"samples[{key!r}]", ndim=1) for key, values in samples.items()}
 
 
 def final_log_likelihoods(
@@ -1789,13 +1991,13 @@ def final_log_likelihoods(
     Raises
     ------
     TypeError
-        If ``samples`` is not a non-empty dict, or ``best`` or ``bins`` is not
-        a number.
+        If ``samples`` is not a dict, a sample does not hold real numbers,
+        ``best`` is not a real number, or ``bins`` is not an integer.
     ValueError
-        If a sample is not a finite, non-empty 1-d array, ``best`` is not
-        finite, or ``bins`` is below 1.
+        If ``samples`` is empty, a sample is not a finite, non-empty 1-d
+        array, ``best`` is not finite, or ``bins`` is below 1.
     """
-    arrays = _check_finals(samples)
+    arrays = _check_finals(samples, "log-likelihoods")
     if best is not None:
         best = check_float(best, "best")
     bins = check_int(bins, "bins", minimum=1)
@@ -1853,14 +2055,17 @@ def local_optima_frames(
     Raises
     ------
     TypeError
-        If ``results`` is not a sequence of results of ``gmm.fit``.
+        If ``X`` is not an array of real numbers, ``results`` is not a
+        sequence of results of ``gmm.fit``, ``decimals`` or ``max_frames`` is
+        not an integer, or ``feature_names`` is not a sequence of strings.
     ValueError
-        If there are no results, ``X`` cannot be drawn, a result does not fit
-        ``X``, ``decimals`` or ``max_frames`` is out of range, or
-        ``feature_names`` does not name every feature.
+        If there are no results, ``X`` is not a finite, non-empty array of 1
+        or 2 columns, a result does not fit ``X`` (as in
+        :func:`mixture_state`), ``decimals`` or ``max_frames`` is out of
+        range, or ``feature_names`` does not name every feature.
     """
     X = _check_mixture_data(X)
-    results = _each_result(results, _check_gmm_result)
+    results = _each_result(results, lambda result, name: _check_gmm_result(result, name, X))
     decimals = check_int(decimals, "decimals", minimum=0, maximum=12)
     max_frames = check_int(max_frames, "max_frames", minimum=1)
     if feature_names is not None:
@@ -1926,16 +2131,15 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
     Raises
     ------
     TypeError
-        If ``runs`` is not a non-empty dict, or a run holds something other
-        than ``em.EMStep`` of a Gaussian mixture.
+        If ``runs`` is not a dict, or a run is not a sequence of
+        ``em.EMStep`` of a Gaussian mixture.
     ValueError
-        If a run has no steps.
+        If ``runs`` is empty, or a run has no steps.
     """
-    if not isinstance(runs, dict) or not runs:
-        raise TypeError("runs must be a non-empty dict of name -> steps of gmm.fit (em.EMStep)")
+    runs = _check_dict(runs, "runs", "run", "of name -> steps of gmm.fit (em.EMStep)")
     checked = {}
     for name, steps in runs.items():
-        if isinstance(steps, em.EMStep) or not isinstance(steps, Sequence):
+        if isinstance(steps, (str, em.EMStep)) or not isinstance(steps, Sequence):
             raise TypeError(f"runs[{name!r}] must be a sequence of em.EMStep; got {type(steps).__name__}")
         if not steps:
             raise ValueError(f"runs[{name!r}] must hold at least one step")
@@ -1943,15 +2147,15 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
             if not (isinstance(step, em.EMStep) and isinstance(step.params, gmm.Params)):
                 raise TypeError(f"runs[{name!r}][{index}] must be an em.EMStep of gmm.fit; "
                                 f"got {type(step).__name__}")
-        checked[str(name)] = steps
+        checked[name] = steps
     fig, axes = new_figure(1, 2, panel_size=(3.3, 3.0))
     left, right = axes[0]
     for index, (name, steps) in enumerate(checked.items()):
         iterations = np.arange(1, len(steps) + 1)
         left.plot(iterations, [step.log_likelihood for step in steps], marker="o", markersize=3.5,
-                  color=_colour(index), label=name)
+                  color=_colour(index), label=str(name))
         right.plot(iterations, [_smallest_variance(step.params.covariances) for step in steps],
-                   marker="o", markersize=3.5, color=_colour(index), label=name)
+                   marker="o", markersize=3.5, color=_colour(index), label=str(name))
     left.set_ylabel("log-likelihood")
     right.set_yscale("log")
     right.set_ylabel("smallest variance")
@@ -1994,10 +2198,12 @@ def convergence_rates(
     Raises
     ------
     TypeError
-        If a result is not an ``em.EMResult`` or ``names`` is a single string.
+        If ``results`` is not a sequence, a result is not an ``em.EMResult``,
+        ``names`` is not a sequence of strings, or ``floor`` is not a
+        real number.
     ValueError
-        If ``names`` does not give one entry per result, a run has no
-        iterations, or ``floor`` is not in (0, 1).
+        If there are no results, ``names`` does not give one entry per
+        result, a run has no iterations, or ``floor`` is not in (0, 1).
     """
     results = _each_result(results, _check_em_result)
     for index, result in enumerate(results):
@@ -2050,20 +2256,20 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
     Raises
     ------
     TypeError
-        If ``scores`` or one of its entries is not a non-empty dict.
+        If ``ks`` or a curve is not an array of real numbers, or ``scores`` or
+        one of its entries is not a dict.
     ValueError
-        If ``ks`` is not positive and increasing, or a curve does not have
-        one finite value per ``k``.
+        If ``ks`` is not a non-empty 1-d array of positive integers in
+        increasing order, ``scores`` or one of its entries is empty, or a
+        curve does not have one finite value per ``k``.
     """
     ks = check_array(ks, "ks", ndim=1, shape_hint="(m,)")
     if np.any(ks < 1) or np.any(ks != np.round(ks)) or np.any(np.diff(ks) <= 0):
         raise ValueError(f"ks must be positive integers in increasing order; got {ks.tolist()}")
-    if not isinstance(scores, dict) or not scores:
-        raise TypeError("scores must be a non-empty dict of criterion -> {model: values, one per k}")
+    scores = _check_dict(scores, "scores", "criterion", "of criterion -> {model: values, one per k}")
     panels = {}
     for criterion, curves in scores.items():
-        if not isinstance(curves, dict) or not curves:
-            raise TypeError(f"scores[{criterion!r}] must be a non-empty dict of model -> values, one per k")
+        curves = _check_dict(curves, f"scores[{criterion!r}]", "model", "of model -> values, one per k")
         panels[str(criterion)] = {}
         for model, values in curves.items():
             values = check_array(values, f"scores[{criterion!r}][{model!r}]", ndim=1, shape_hint="(m,)")

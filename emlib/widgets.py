@@ -61,14 +61,21 @@ def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> byt
         If ``fig`` is not a matplotlib ``Figure``, or ``dpi`` or ``colors`` is
         not an integer.
     ValueError
-        If ``dpi`` is below 1, or ``colors`` is not between 2 and 256.
+        If ``dpi`` is below 1 or too small for matplotlib to draw the
+        figure's text, or ``colors`` is not between 2 and 256.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
     dpi = check_int(dpi, "dpi", minimum=1)
     colors = None if colors is None else check_int(colors, "colors", minimum=2, maximum=256)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    try:
+        fig.savefig(buffer, format="png", dpi=dpi)
+    except RuntimeError as error:  # FreeType cannot draw text below about 1 pixel per em
+        if dpi >= 10:
+            raise
+        raise ValueError(f"dpi is too small for matplotlib to draw the figure's text; got {dpi}, "
+                         f"use 10 or more ({error})") from None
     if colors is None:
         return buffer.getvalue()
     picture = PIL.Image.open(buffer).convert("RGB").quantize(
@@ -81,6 +88,8 @@ def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> byt
 def _labels(labels: Sequence[str], n_frames: int, name: str, what: str) -> list[str]:
     if isinstance(labels, (str, bytes)):
         raise TypeError(f"{name} must be a sequence of strings, one per {what}; got a single string")
+    if not plots._is_sequence(labels):
+        raise TypeError(f"{name} must be a sequence of strings, one per {what}; got {type(labels).__name__}")
     labels = [str(label) for label in labels]
     if len(labels) != n_frames:
         raise ValueError(f"{name} must have one entry per {what} ({n_frames}); got {len(labels)}")
@@ -95,6 +104,29 @@ def _index(value: object, n_frames: int, name: str) -> int:
     if not 0 <= value < n_frames:
         raise ValueError(f"{name} must be a frame index in 0 .. {n_frames - 1}; got {value!r}")
     return int(value)
+
+
+def _sequence_of_frames(frames: object, name: str) -> list:
+    """``frames`` as a list; a lone frame (PNG bytes or a figure) is refused."""
+    if isinstance(frames, (bytes, Figure)) or not plots._is_sequence(frames):
+        raise TypeError(f"{name} must be a sequence of frames (PNG bytes or figures); "
+                        f"got {type(frames).__name__}")
+    return list(frames)
+
+
+def _description(description: object, name: str) -> str:
+    if not isinstance(description, str):
+        raise TypeError(f"{name} must be a string, the slider's caption; got {description!r}")
+    return description
+
+
+def _pair(value: object, name: str) -> list:
+    """A pair, one entry for the rows and one for the columns."""
+    if isinstance(value, (str, bytes)) or not plots._is_sequence(value):
+        raise TypeError(f"{name} must be a pair, one for the rows and one for the columns; got {value!r}")
+    if len(value) != 2:
+        raise ValueError(f"{name} must be a pair, one for the rows and one for the columns; got {value!r}")
+    return list(value)
 
 
 def _image(frame: bytes | Figure, name: str) -> ipywidgets.Image:
@@ -146,16 +178,18 @@ def frame_slider(
     Raises
     ------
     TypeError
-        If a frame is neither PNG bytes nor a figure, ``labels`` is a single
-        string, or ``value`` is not an integer.
+        If ``frames`` is not a sequence, a frame is neither PNG bytes nor a
+        figure, ``labels`` is a single string or not a sequence,
+        ``description`` is not a string, or ``value`` is not an integer.
     ValueError
         If there are no frames, or ``labels`` does not give one distinct label
         per frame, or ``value`` is not a frame index.
     """
-    frames = list(frames)
+    frames = _sequence_of_frames(frames, "frames")
     if not frames:
         raise ValueError("frames must not be empty")
     labels = _labels(labels, len(frames), "labels", "frame")
+    description = _description(description, "description")
     value = _index(value, len(frames), "value")
     images = [_image(frame, f"frames[{i}]") for i, frame in enumerate(frames)]
     tab = _frames(images, labels, value)
@@ -199,16 +233,19 @@ def frame_grid_slider(
     Raises
     ------
     TypeError
-        If a frame is neither PNG bytes nor a figure, ``row_labels`` or
-        ``column_labels`` is a single string, or an entry of ``value`` is not
-        an integer.
+        If ``frames`` is not a sequence of sequences, a frame is neither PNG
+        bytes nor a figure, ``row_labels`` or ``column_labels`` is a single
+        string or not a sequence, ``value`` or ``descriptions`` is not a
+        sequence, an entry of ``value`` is not an integer, or an entry of
+        ``descriptions`` is not a string.
     ValueError
         If there are no frames, the rows differ in length, ``row_labels`` or
         ``column_labels`` does not give one distinct label per row or column,
-        ``value`` or ``descriptions`` is not a pair, or an entry of ``value``
-        is not a row or column index.
+        ``value`` or ``descriptions`` does not have 2 entries, or an entry of
+        ``value`` is not a row or column index.
     """
-    rows = [list(row) for row in frames]
+    rows = [_sequence_of_frames(row, f"frames[{i}]")
+            for i, row in enumerate(_sequence_of_frames(frames, "frames"))]
     if not rows or not rows[0]:
         raise ValueError("frames must not be empty")
     n_columns = len(rows[0])
@@ -218,9 +255,9 @@ def frame_grid_slider(
                              f"row {i} has {len(row)}")
     row_labels = _labels(row_labels, len(rows), "row_labels", "row")
     column_labels = _labels(column_labels, n_columns, "column_labels", "column")
-    for name, pair in (("value", value), ("descriptions", descriptions)):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise ValueError(f"{name} must be a pair, one for the rows and one for the columns; got {pair!r}")
+    value = _pair(value, "value")
+    descriptions = [_description(text, f"descriptions[{i}]")
+                    for i, text in enumerate(_pair(descriptions, "descriptions"))]
     row_value = _index(value[0], len(rows), "value[0]")
     column_value = _index(value[1], n_columns, "value[1]")
     row_slider = _slider(row_labels, row_value, descriptions[0])
@@ -283,18 +320,25 @@ def coin_start_slider(
     Raises
     ------
     TypeError
-        As :func:`emlib.plots.coin_start_frames`; also if an entry of
-        ``value`` is not an integer.
+        As :func:`emlib.plots.coin_start_frames`; also if ``value`` is not a
+        sequence or an entry of it is not an integer.
     ValueError
         As :func:`emlib.plots.coin_start_frames`; also if ``value`` is not a
-        pair of indices into ``starts_a`` and ``starts_b``, or two starts
-        print alike to 6 significant digits (the slider labels must be
-        distinct).
+        pair of indices into ``starts_a`` and ``starts_b``.
+
+    Notes
+    -----
+    The sliders show each start to 6 significant digits (0.6 as ``"0.6"``),
+    or to as many more as it takes to tell the starts apart.
     """
-    frames = plots.coin_start_frames(heads, tosses, starts_a, starts_b)
+    checked_a = plots._check_starts(starts_a, "starts_a")
+    checked_b = plots._check_starts(starts_b, "starts_b")
+    value = _pair(value, "value")
+    value = (_index(value[0], len(checked_a), "value[0]"), _index(value[1], len(checked_b), "value[1]"))
+    frames = plots.coin_start_frames(heads, tosses, checked_a, checked_b)
     pngs = [[figure_png(fig, dpi=100, colors=64) for fig in row] for row in frames]
     return frame_grid_slider(
-        pngs, [f"{theta:g}" for theta in starts_a], [f"{theta:g}" for theta in starts_b],
+        pngs, plots._distinct_labels(checked_a, 6), plots._distinct_labels(checked_b, 6),
         descriptions=("start θ_A", "start θ_B"), value=value,
     )
 
@@ -332,6 +376,8 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
         As :func:`emlib.plots.soft_kmeans_frames`; also if ``value`` is not
         an index into ``results``.
     """
+    plots._check_2d_points(X)
+    value = _index(value, len(plots._each_result(results, plots._check_soft_result)), "value")
     return _palette_slider(plots.soft_kmeans_frames(X, results), 128, "stiffness β", value)
 
 

@@ -14,8 +14,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from emlib import coins, datasets, em
 
@@ -91,23 +89,6 @@ def decimal_em(heads, tosses, theta0, n_iter):
                 for j in range(len(theta))
             ]
     return np.array(thetas), np.array(log_likelihoods)
-
-
-def reference_log_likelihood(heads, tosses, theta, weights):
-    """The log-likelihood in plain numpy, with ``0 * log(0) = 0`` and weights that may be 0.
-
-    It handles a theta of exactly 0 or 1 and a weight of exactly 0, which
-    ``fit`` can reach, without sharing any code with emlib.
-    """
-    heads = np.asarray(heads, dtype=float)[:, None]
-    tails = np.asarray(tosses, dtype=float)[:, None] - heads
-    theta, weights = np.asarray(theta)[None, :], np.asarray(weights)[None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_theta, log_other, log_weights = np.log(theta), np.log1p(-theta), np.log(weights)
-        log_joint = (np.where(heads == 0, 0.0, heads * log_theta)
-                     + np.where(tails == 0, 0.0, tails * log_other) + log_weights)
-    top = log_joint.max(axis=1, keepdims=True)
-    return float((np.log(np.exp(log_joint - top).sum(axis=1)) + top[:, 0]).sum())
 
 
 def truncated(x, digits):
@@ -253,46 +234,6 @@ class TestTwoCoinsExample:
 # --------------------------------------------------------------------------
 # Laws of EM
 # --------------------------------------------------------------------------
-
-
-@st.composite
-def coin_data(draw):
-    """1 to 30 rows of 1 to 200 tosses, and 2 or 3 starting thetas."""
-    n_rows = draw(st.integers(1, 30))
-    tosses = draw(st.lists(st.integers(1, 200), min_size=n_rows, max_size=n_rows))
-    heads = [draw(st.integers(0, n)) for n in tosses]
-    k = draw(st.integers(2, 3))
-    theta0 = draw(st.lists(st.floats(0.01, 0.99), min_size=k, max_size=k))
-    return np.array(heads), np.array(tosses), np.array(theta0)
-
-
-@given(coin_data(), st.booleans())
-def test_log_likelihood_never_falls(data, estimate_weights):
-    heads, tosses, theta0 = data
-    result = coins.fit(heads, tosses, theta0, estimate_weights=estimate_weights, max_iter=100, tol=0)
-    ll = result.log_likelihoods
-    assert ll.shape == (result.n_iter + 1,) and np.all(np.isfinite(ll))
-    assert np.all(np.diff(ll) >= -1e-9 * (1 + np.abs(ll[1:])))
-    for step in result.history:
-        theta, weights = step.params
-        assert np.all((theta >= 0) & (theta <= 1)) and np.all(weights >= 0)
-        assert weights.sum() == pytest.approx(1.0, abs=1e-12)
-        assert step.log_likelihood == pytest.approx(
-            reference_log_likelihood(heads, tosses, theta, weights), rel=1e-10, abs=1e-10)
-        # including parameters that reached 0 or 1, or a weight of 0
-        assert step.log_likelihood == pytest.approx(
-            coins.log_likelihood(heads, tosses, theta, weights), rel=1e-12, abs=1e-12)
-
-
-@given(coin_data(), st.integers(0, 2**32 - 1))
-def test_e_step_rows_sum_to_one(data, seed):
-    heads, tosses, theta = data
-    weights = np.random.default_rng(seed).dirichlet(np.ones(len(theta)))
-    weights /= weights.sum()
-    resp = coins.e_step(heads, tosses, theta, weights)
-    assert resp.shape == (len(heads), len(theta)) and np.all(np.isfinite(resp))
-    assert np.all((resp >= 0) & (resp <= 1))
-    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-12)
 
 
 class TestLaws:

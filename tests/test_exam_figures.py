@@ -64,7 +64,7 @@ def test_errors_are_drawn_on_log_axes_with_a_reference_slope():
 @pytest.mark.parametrize("sizes, errors, error, message", [
     ([10, 5], {"a": [1, 2]}, ValueError, "sizes must be positive and increasing; got [10.0, 5.0]"),
     ([0, 5], {"a": [1, 2]}, ValueError, "sizes must be positive and increasing"),
-    ([1, 2], {}, TypeError, "errors must be a non-empty dict"),
+    ([1, 2], {}, ValueError, "errors must hold at least one curve"),
     ([1, 2], [[1, 2]], TypeError, "errors must be a non-empty dict"),
     ([1, 2], {"a": [1, 2, 3]}, ValueError, "errors['a'] must have one entry per size (2); got 3"),
     ([1, 2], {"a": [1, 0]}, ValueError, "errors['a'] must be positive to be drawn on log axes"),
@@ -74,3 +74,33 @@ def test_errors_refuse_bad_input(sizes, errors, error, message):
     with pytest.raises(error) as caught:
         plots.error_against_n(sizes, errors)
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("fun, kwargs, error, message", [
+    (lambda v: v, {}, TypeError, "fun must return a real number; got array([0., 0.]) (ndarray)"),
+    (lambda v: "abc", {}, TypeError, "fun must return a real number; got 'abc' (str)"),
+    (lambda v: None, {}, TypeError, "fun must return a real number; got None (NoneType)"),
+    (lambda v: -np.inf if not v.any() else 0.0, {}, ValueError, "fun must be finite at center; fun(center) = -inf"),
+    (concave, {"ylabel": None}, TypeError, "ylabel must be a string; got None (NoneType)"),
+    (concave, {"title": ["a"]}, TypeError, "title must be a string; got ['a'] (list)"),
+])
+def test_slices_check_what_fun_returns_and_the_labels(fun, kwargs, error, message):
+    with pytest.raises(error) as caught:
+        plots.function_slices(fun, np.zeros(2), np.eye(2), **kwargs)
+    assert str(caught.value) == message
+
+
+def test_slices_take_a_value_in_an_array_of_one_entry():
+    fig = plots.function_slices(lambda v: np.array([concave(v)]), np.zeros(2), np.eye(2), n_points=5)
+    assert len(fig.axes[0].get_lines()) == 2 + 2  # a curve per direction, and the two dashed axes
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"errors": {}}, ValueError, "errors must hold at least one curve"),
+    ({"errors": None}, TypeError, "errors must be a non-empty dict of label -> errors, one per size; got NoneType"),
+    ({"title": 3j}, TypeError, "title must be a string; got 3j (complex)"),
+])
+def test_errors_refuse_more_bad_input(kwargs, error, message):
+    with pytest.raises(error) as caught:
+        plots.error_against_n(**{"sizes": [1, 2], "errors": {"a": [1.0, 0.5]}, **kwargs})
+    assert str(caught.value) == message

@@ -1,5 +1,7 @@
 """emlib.plots and emlib.widgets: the figures and static sliders the chapters use."""
 
+import re
+
 import ipywidgets
 import numpy as np
 from ipywidgets.widgets.widget import _instances
@@ -326,7 +328,7 @@ class TestFrameGridSlider:
              "value\\[1\\] must be a frame index in 0 .. 1; got 2"),
             ((1, 2), ["a"], ["x", "y"], {"value": (0,)}, ValueError,
              "value must be a pair, one for the rows and one for the columns; got \\(0,\\)"),
-            ((1, 2), ["a"], ["x", "y"], {"value": 5}, ValueError, "value must be a pair"),
+            ((1, 2), ["a"], ["x", "y"], {"value": 5}, TypeError, "value must be a pair"),
             ((1, 2), ["a"], ["x", "y"], {"descriptions": ("one",)}, ValueError, "descriptions must be a pair"),
         ],
     )
@@ -366,3 +368,195 @@ class TestFigurePng:
     def test_bad_colors(self, colors, error, message):
         with pytest.raises(error, match=message):
             widgets.figure_png(TestFrameSlider().frames(1)[0], colors=colors)
+
+
+# --------------------------------------------------------------------------
+# Bad input found by review: each refused up front, with the argument named
+# --------------------------------------------------------------------------
+
+
+class TestPanelSizeAndLimits:
+    @pytest.mark.parametrize("panel_size, error, message", [
+        (3, TypeError, "panel_size must be a pair (width, height); got 3 (int)"),
+        ("43", TypeError, "panel_size must be a pair (width, height); got '43' (str)"),
+        ((4.0, 3.0, 2.0), ValueError, "panel_size must be a pair (width, height); got 3 entries"),
+        (("4", 3.0), TypeError, "panel_size[0] must be a real number; got '4' (str)"),
+        ((4.0, np.inf), ValueError, "panel_size[1] must be finite; got inf"),
+        ((0, 3.0), ValueError, "panel_size[0] must be positive (inches); got 0.0"),
+        ((4.0, -1), ValueError, "panel_size[1] must be positive (inches); got -1.0"),
+    ])
+    def test_panel_size_is_a_pair_of_positive_numbers(self, panel_size, error, message):
+        with pytest.raises(error, match=re.escape(message)):
+            plots.new_figure(panel_size=panel_size)
+
+    def test_panel_size_may_be_any_pair(self):
+        fig, _ = plots.new_figure(2, 3, panel_size=np.array([2, 1.5]))
+        assert tuple(fig.get_size_inches()) == (6.0, 3.0)
+
+    @pytest.mark.parametrize("limits, error, message", [
+        (3, TypeError, "limits must be a pair ((xmin, xmax), (ymin, ymax)); got 3 (int)"),
+        (((0, 1),), ValueError, "limits must be a pair ((xmin, xmax), (ymin, ymax)); got 1 entries"),
+        (((0, 1), 5), TypeError, "limits[1] must be a pair (low, high); got 5 (int)"),
+        (((0, 1), (0, 1, 2)), ValueError, "limits[1] must be a pair (low, high); got 3 entries"),
+        (((0, "1"), (0, 1)), TypeError, "limits[0][1] must be a real number; got '1' (str)"),
+        (((0, np.nan), (0, 1)), ValueError, "limits[0][1] must be finite; got nan"),
+        (((1, 0), (0, 1)), ValueError, "limits[0] must have its low end below its high end; got (1.0, 0.0)"),
+        (((0, 1), (2, 2)), ValueError, "limits[1] must have its low end below its high end; got (2.0, 2.0)"),
+    ])
+    def test_kmeans_state_checks_limits(self, data_and_run, limits, error, message):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        with pytest.raises(error, match=re.escape(message)):
+            plots.kmeans_state(X, run.centers, ax=axes[0, 0], limits=limits)
+
+    def test_limits_may_be_an_array(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        ax = plots.kmeans_state(X, run.centers, ax=axes[0, 0], limits=np.array([[-5, 10], [-4, 9]]))
+        assert ax.get_xlim() == (-5, 10) and ax.get_ylim() == (-4, 9)
+
+    def test_ax_must_be_one_axes(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        with pytest.raises(TypeError, match=re.escape(
+                "ax must be a matplotlib Axes; got ndarray; pick one panel, such as axes[0, 0]")):
+            plots.kmeans_state(X, run.centers, ax=axes)
+        with pytest.raises(TypeError, match="^ax must be a matplotlib Axes; got NoneType$"):
+            plots.kmeans_state(X, run.centers, ax=None)
+
+    def test_title_must_be_a_string(self, data_and_run):
+        X, run = data_and_run
+        fig, axes = plots.new_figure()
+        with pytest.raises(TypeError, match=re.escape("title must be a string; got ['a'] (list)")):
+            plots.kmeans_state(X, run.centers, ax=axes[0, 0], title=["a"])
+
+
+class TestSequencesOfPanels:
+    def test_clusterings_needs_a_labeling(self, data_and_run):
+        X, _ = data_and_run
+        with pytest.raises(ValueError, match="^labelings must hold at least one labeling$"):
+            plots.clusterings(X, [], [])
+        with pytest.raises(TypeError, match=re.escape("labelings must be a sequence of label arrays (or None); "
+                                                      "got NoneType")):
+            plots.clusterings(X, None, [])
+
+    def test_clusterings_names_the_bad_panel(self, data_and_run):
+        X, run = data_and_run
+        with pytest.raises(TypeError,
+                           match=re.escape("labelings[1] must hold integers; got an array of dtype float64")):
+            plots.clusterings(X, [None, run.labels.astype(float)], ["a", "b"])
+        with pytest.raises(ValueError, match=re.escape("labelings[0] must have shape (n_samples,) = (90,); got (3,)")):
+            plots.clusterings(X, [[0, 1, 2]], ["a"])
+        with pytest.raises(ValueError,
+                           match=re.escape("labelings[0] must lie in 0 .. k-1 = 1; got values from 0 to 2")):
+            plots.clusterings(X, [run.labels], ["a"], centers=[run.centers[:2]])
+        with pytest.raises(ValueError, match=re.escape("centers[1] must have 2 columns to be drawn in the plane")):
+            plots.clusterings(X, [None, None], ["a", "b"], centers=[None, np.zeros((3, 3))])
+        with pytest.raises(TypeError, match=re.escape("centers must be a sequence of (k, 2) arrays or None, "
+                                                      "one per labeling; got int")):
+            plots.clusterings(X, [None], ["a"], centers=3)
+
+    def test_titles_and_names_must_be_strings(self, data_and_run, coin_runs):
+        X, run = data_and_run
+        with pytest.raises(TypeError, match=re.escape("titles[0] must be a string; got None (NoneType)")):
+            plots.clusterings(X, [None], [None])
+        with pytest.raises(TypeError, match=re.escape("titles must be a sequence of strings, one per result; "
+                                                      "got NoneType")):
+            plots.kmeans_starts(X, [run], None)
+        _, runs = coin_runs
+        with pytest.raises(TypeError, match=re.escape("names[1] must be a string; got ['b', 'c'] (list)")):
+            plots.log_likelihood_trace(runs, ["a", ["b", "c"]])
+        fig = plots.log_likelihood_trace(runs, [1, 2.5])  # numbers are written out
+        assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["1", "2.5"]
+
+    def test_log_likelihood_trace_needs_a_result(self):
+        with pytest.raises(ValueError, match="^results must hold at least one result$"):
+            plots.log_likelihood_trace([], [])
+
+    def test_inertia_trace_checks_X_first(self, data_and_run):
+        X, run = data_and_run
+        with pytest.raises(TypeError, match=re.escape("X must be an array of real numbers; got 'abc' (str)")):
+            plots.inertia_trace("abc", [run], ["a"])
+        with pytest.raises(ValueError, match=re.escape("X must be a 2-d array of shape (n_samples, n_features); "
+                                                       "got a 1-d array")):
+            plots.inertia_trace(X[:, 0], [run], ["a"])
+
+    def test_a_result_must_fit_X(self, data_and_run):
+        X, run = data_and_run
+        # fewer rows: the inertias of the update steps would silently be of other data
+        with pytest.raises(ValueError, match=re.escape("results[0] does not fit X: it has 90 labels, X has 10 rows")):
+            plots.inertia_trace(X[:10], [run], ["a"])
+        with pytest.raises(ValueError, match=re.escape("results[0] does not fit X: its centers have 2 columns, "
+                                                       "X has 3")):
+            plots.inertia_trace(np.column_stack([X, X[:, 0]]), [run], ["a"])
+        with pytest.raises(ValueError, match=re.escape("result does not fit X: it has 90 labels, X has 10 rows")):
+            plots.kmeans_steps(X[:10], run)
+        with pytest.raises(ValueError, match=re.escape("result does not fit X: it has 90 labels, X has 10 rows")):
+            plots.kmeans_frames(X[:10], run)
+        with pytest.raises(ValueError, match=re.escape("results[1] does not fit X: it has 90 labels, X has 10 rows")):
+            plots.kmeans_starts(X[:10], [kmeans.fit(X[:10], 2, rng=0), run], ["a", "b"])
+
+    def test_final_inertias_checks_its_samples_as_final_log_likelihoods_does(self):
+        with pytest.raises(TypeError, match=re.escape("samples must be a non-empty dict from a name to a list of "
+                                                      "inertias; got list")):
+            plots.final_inertias([1.0, 2.0])
+        with pytest.raises(ValueError, match="^samples must hold at least one sample$"):
+            plots.final_inertias({})
+        with pytest.raises(ValueError, match=re.escape("samples['a'] contains NaN; every entry must be finite")):
+            plots.final_inertias({"a": [1.0, np.nan]})
+
+    def test_final_inertias_keeps_every_name(self):
+        fig = plots.final_inertias({1: [1.0], "1": [2.0]})  # names that print alike stay two samples
+        assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["1", "1"]
+
+
+class TestSliderArguments:
+    def test_coin_start_labels_tell_close_starts_apart(self, coin_runs):
+        data, _ = coin_runs
+        box = widgets.coin_start_slider(data.heads, data.tosses, [0.1234567, 0.1234568], [0.6])
+        _, row_slider, column_slider, _ = box.children
+        assert row_slider.options == ("0.1234567", "0.1234568") and column_slider.options == ("0.6",)
+
+    def test_coin_start_labels_of_the_chapter_are_unchanged(self):
+        starts = np.round(np.arange(0.1, 0.91, 0.1), 2)  # as in book/coins.ipynb
+        assert plots._distinct_labels(starts, 6) == [f"{theta:g}" for theta in starts]
+        assert plots._distinct_labels([0.1, 0.1 + 2**-56], 6) == ["0.10000000000000001", "0.10000000000000002"]
+
+    @pytest.mark.parametrize("value, error, message", [
+        (3, TypeError, "value must be a pair, one for the rows and one for the columns; got 3"),
+        ((0,), ValueError, "value must be a pair, one for the rows and one for the columns; got (0,)"),
+        ((2, 0), ValueError, "value[0] must be a frame index in 0 .. 1; got 2"),
+        ((0, 0.0), TypeError, "value[1] must be an integer frame index; got 0.0"),
+    ])
+    def test_coin_start_slider_checks_value_first(self, coin_runs, value, error, message):
+        data, _ = coin_runs
+        with pytest.raises(error, match=re.escape(message)):
+            widgets.coin_start_slider(data.heads, data.tosses, [0.6, 0.3], [0.5], value=value)
+
+    @pytest.mark.parametrize("frames, labels, kwargs, error, message", [
+        (None, ["a"], {}, TypeError, "frames must be a sequence of frames (PNG bytes or figures); got NoneType"),
+        (b"png", ["a"], {}, TypeError, "frames must be a sequence of frames (PNG bytes or figures); got bytes"),
+        ([b"x"], None, {}, TypeError, "labels must be a sequence of strings, one per frame; got NoneType"),
+        ([b"x"], ["a"], {"description": 3}, TypeError, "description must be a string, the slider's caption; got 3"),
+    ])
+    def test_frame_slider_arguments(self, frames, labels, kwargs, error, message):
+        with pytest.raises(error, match=re.escape(message)):
+            widgets.frame_slider(frames, labels, **kwargs)
+
+    @pytest.mark.parametrize("frames, kwargs, error, message", [
+        ([b"x"], {}, TypeError, "frames[0] must be a sequence of frames (PNG bytes or figures); got bytes"),
+        ([[b"x"]], {"descriptions": ("row", 3)}, TypeError,
+         "descriptions[1] must be a string, the slider's caption; got 3"),
+        ([[b"x"]], {"descriptions": "rc"}, TypeError,
+         "descriptions must be a pair, one for the rows and one for the columns; got 'rc'"),
+    ])
+    def test_frame_grid_slider_arguments(self, frames, kwargs, error, message):
+        with pytest.raises(error, match=re.escape(message)):
+            widgets.frame_grid_slider(frames, ["r"], ["c"], **kwargs)
+
+    def test_figure_png_refuses_a_dpi_too_small_for_text(self):
+        fig, axes = plots.new_figure()
+        axes[0, 0].set_title("text")
+        with pytest.raises(ValueError, match=re.escape(
+                "dpi is too small for matplotlib to draw the figure's text; got 2, use 10 or more")):
+            widgets.figure_png(fig, dpi=2)

@@ -1,5 +1,7 @@
 """Figures and sliders of the Gaussian-mixture chapter: what they draw and how they refuse bad input."""
 
+import re
+
 import ipywidgets
 import numpy as np
 import pytest
@@ -105,3 +107,32 @@ def test_bad_arguments_are_named(data_2d, call, error, message):
     X, run = data_2d
     with pytest.raises(error, match=message):
         call(X, run)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    # no mixtures: the same message whatever the data's dimension
+    (lambda x, X, run2: plots.mixtures(x, [], []), ValueError, "params must hold at least one mixture"),
+    (lambda x, X, run2: plots.mixtures(X, [], []), ValueError, "params must hold at least one mixture"),
+    (lambda x, X, run2: plots.mixtures(X, None, []), TypeError,
+     "params must be a sequence of gmm.Params, one per panel; got NoneType"),
+    (lambda x, X, run2: plots.mixtures(X, run2.params, ["a"]), TypeError,
+     "params must be a sequence of gmm.Params, one per panel; got a single gmm.Params (use [params] for one panel)"),
+    (lambda x, X, run2: plots.mixtures(X, [run2.params], "a"), TypeError,
+     "titles must be a sequence of strings, one per mixture; got a single string"),
+    # limits and ax of mixture_state
+    (lambda x, X, run2: plots.mixture_state(X, run2.params, ax=plots.new_figure()[1][0, 0], limits=[0, 1]),
+     TypeError, "limits[0] must be a pair (low, high); got 0 (int)"),
+    (lambda x, X, run2: plots.mixture_state(X, run2.params, ax=plots.new_figure()[1][0, 0],
+                                            limits=((0, 1), (0, np.inf))),
+     ValueError, "limits[1][1] must be finite; got inf"),
+    (lambda x, X, run2: plots.mixture_state(X, run2.params, ax=plots.new_figure()[1]), TypeError,
+     "ax must be a matplotlib Axes; got ndarray; pick one panel, such as axes[0, 0]"),
+    # a run of other data is named as the result it is
+    (lambda x, X, run2: plots.mixture_frames(x, run2), ValueError,
+     "result.params.means must have n_features = 1 columns, like X; got shape (2, 2)"),
+])
+def test_mixture_sequences_and_limits_are_checked(data_1d, data_2d, call, error, message):
+    x, _, _ = data_1d
+    X, run2 = data_2d
+    with pytest.raises(error, match=re.escape(message)):
+        call(x, X, run2)

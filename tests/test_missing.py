@@ -7,15 +7,12 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import multivariate_normal, norm
 
 from emlib import em, missing
 from emlib.missing import Expectations, Params
-
-# the ValueErrors fit documents for data that do not determine a covariance
-DEGENERATE = ("is entirely NaN", "single distinct observed value", "the covariance estimate is singular")
 
 
 def random_params(rng: np.random.Generator, d: int) -> Params:
@@ -268,27 +265,8 @@ def test_trivariate_monotone_holes_reach_the_sequential_regressions():
 
 
 # --------------------------------------------------------------------------
-# fit: the laws of EM
+# impute (the law that fit never lowers the likelihood is in test_laws.py)
 # --------------------------------------------------------------------------
-
-
-@given(st.integers(0, 2**32 - 1), st.integers(1, 4), st.floats(0.0, 0.7))
-def test_the_observed_data_log_likelihood_never_falls(seed, d, p):
-    """The law of EM, for random data and random holes."""
-    # exact EM needs reg_covar=0: reg_covar perturbs the M-step off the maximiser of Q
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(d + 2, 60))
-    truth = random_params(rng, d)
-    X = with_holes(rng, rng.multivariate_normal(truth.mean, truth.covariance, size=n), p)
-    try:
-        result = missing.fit(X, max_iter=30, tol=0, reg_covar=0)
-    except ValueError as error:
-        # too little data for a d x d covariance: the likelihood is unbounded, no law to test
-        assume(not any(reason in str(error) for reason in DEGENERATE))
-        raise
-    lls = result.log_likelihoods
-    assert np.all(np.diff(lls) >= -1e-10 * np.abs(lls[1:]))
-    assert result.log_likelihood == pytest.approx(missing.log_likelihood(X, result.params), rel=1e-12)
 
 
 @given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.floats(0.0, 0.9))

@@ -1,5 +1,7 @@
 """Figures and the slider of the missing-data chapter: what they draw and how they refuse bad input."""
 
+import re
+
 import ipywidgets
 import numpy as np
 import pytest
@@ -107,8 +109,9 @@ def test_slider_has_a_frame_per_fraction(table):
     (lambda X, H, p, f: plots.imputation_state(H, missing.Params(p.mean[:2], p.covariance), f, ax=None),
      ValueError, "params.mean must have n_features = 3 entries"),
     (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, feature_names=["a"]), ValueError,
-     "feature_names must hold one name per feature of X"),
-    (lambda X, H, p, f: plots.imputations(X, {}), TypeError, "panels must be a non-empty dict"),
+     "feature_names must have one entry per feature of X (3); got 1"),
+    (lambda X, H, p, f: plots.imputations(X, {}), ValueError, "panels must hold at least one panel"),
+    (lambda X, H, p, f: plots.imputations(X, []), TypeError, "panels must be a non-empty dict"),
     (lambda X, H, p, f: plots.imputation_frames(X, [0.3, 0.2]), ValueError,
      "fractions must increase within [0, 1)"),
     (lambda X, H, p, f: plots.imputation_frames(X, [0.5, 1.0]), ValueError,
@@ -130,3 +133,65 @@ def test_frames_start_at_nothing_hidden(table):
 def test_a_panel_that_is_not_a_triple_is_refused(table):
     with pytest.raises(TypeError, match=r"panels\['a'\] must be a tuple \(X_hidden, params, filled\)"):
         plots.imputations(table[0], {"a": (1, 2)})
+
+
+@pytest.mark.parametrize("panel, error, message", [
+    (lambda X, H, p, f: (H, p, None), TypeError,
+     "panels['EM'][2] must be an array of real numbers; got None (NoneType)"),
+    (lambda X, H, p, f: (H, p, "abc"), TypeError, "panels['EM'][2] must be an array of real numbers; got 'abc' (str)"),
+    (lambda X, H, p, f: (H, p, f[:5]), ValueError, "panels['EM'][2] (filled) must have the shape of X, (120, 3); "
+                                                   "got (5, 3)"),
+    (lambda X, H, p, f: (H, p, H), ValueError, "panels['EM'][2] contains NaN; every entry must be finite"),
+    (lambda X, H, p, f: (None, p, f), TypeError, "panels['EM'][0] must be an array of real numbers; got None"),
+    (lambda X, H, p, f: (H[:, :2], p, f), ValueError, "panels['EM'][0] (X_hidden) must have the shape of X, "
+                                                      "(120, 3); got (120, 2)"),
+    (lambda X, H, p, f: (H, None, f), TypeError, "panels['EM'][1] must be a missing.Params(mean, covariance); "
+                                                 "got NoneType"),
+    (lambda X, H, p, f: (H, missing.Params(p.mean[:2], p.covariance), f), ValueError,
+     "panels['EM'][1].mean must have n_features = 3 entries, like X; got shape (2,)"),
+    (lambda X, H, p, f: [H, p, f], TypeError, "panels['EM'] must be a tuple (X_hidden, params, filled); got [array"),
+])
+def test_every_part_of_a_panel_is_checked_and_named(table, panel, error, message):
+    X = table[0]
+    with pytest.raises(error, match=re.escape(message)):
+        plots.imputations(X, {"mean": table[1:], "EM": panel(*table)})
+
+
+@pytest.mark.parametrize("call, error, message", [
+    # feature_names: one name per feature of X, as local_optima_frames asks
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, feature_names="abc"), TypeError,
+     "feature_names must be a sequence of strings, one per feature of X; got a single string"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, feature_names=["a", "b"]), ValueError,
+     "feature_names must have one entry per feature of X (3); got 2"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, feature_names=["a", None, "c"]), TypeError,
+     "feature_names[1] must be a string; got None (NoneType)"),
+    (lambda X, H, p, f: plots.imputations(X, {"EM": (H, p, f)}, feature_names="abc"), TypeError,
+     "feature_names must be a sequence of strings, one per feature of X; got a single string"),
+    (lambda X, H, p, f: plots.imputation_frames(X, [0.2], feature_names=["a", "b"]), ValueError,
+     "feature_names must have one entry per feature of X (3); got 2"),
+    # columns
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, columns=(0, 1, 2)), ValueError,
+     "columns must be a pair of feature indices; got 3 entries"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, columns=np.array([2, 2])), ValueError,
+     "columns must name two different features; got (2, 2)"),
+    # limits, ax and panels
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, limits=(0, 1)), TypeError,
+     "limits[0] must be a pair (low, high); got 0 (int)"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None, limits=((0, 1), (1, -1))), ValueError,
+     "limits[1] must have its low end below its high end; got (1.0, -1.0)"),
+    (lambda X, H, p, f: plots.imputation_state(H, p, f, ax=None), TypeError,
+     "ax must be a matplotlib Axes; got NoneType"),
+    (lambda X, H, p, f: plots.imputations(X, []), TypeError,
+     "panels must be a non-empty dict of title -> (X_hidden, params, filled); got list"),
+])
+def test_more_bad_input_is_refused(table, call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call(*table)
+
+
+def test_columns_may_be_an_array_and_names_label_the_axes(table):
+    X, X_hidden, params, filled = table
+    fig, axes = plots.new_figure()
+    ax = plots.imputation_state(X_hidden, params, filled, ax=axes[0, 0], columns=np.array([2, 0]),
+                                feature_names=("a", "b", "c"))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("c", "a")

@@ -220,7 +220,7 @@ def _step(blobs):
     # point_sets
     (lambda X, runs: plots.point_sets([X]), TypeError,
      "panels must be a non-empty dict of title -> points of shape (n, 2)"),
-    (lambda X, runs: plots.point_sets({}), TypeError, "panels must be a non-empty dict"),
+    (lambda X, runs: plots.point_sets({}), ValueError, "panels must hold at least one panel"),
     (lambda X, runs: plots.point_sets({"a": np.ones((5, 3))}), ValueError,
      "panels['a'] must have 2 columns to be drawn in the plane; got shape (5, 3)"),
     (lambda X, runs: plots.point_sets({"a": X, "b": X}, axis_labels=[("x", "y")]), ValueError,
@@ -298,3 +298,38 @@ def _step(blobs):
 def test_bad_input_is_refused(blobs, runs, call, error, message):
     with pytest.raises(error, match=re.escape(message)):
         call(blobs, runs)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    # empty dicts are the right kind of thing with the wrong value
+    (lambda X, runs: plots.final_log_likelihoods({}), ValueError, "samples must hold at least one sample"),
+    (lambda X, runs: plots.collapse_trace({}), ValueError, "runs must hold at least one run"),
+    (lambda X, runs: plots.collapse_trace({"a": "steps"}), TypeError,
+     "runs['a'] must be a sequence of em.EMStep; got str"),
+    (lambda X, runs: plots.information_criteria([1, 2], {}), ValueError, "scores must hold at least one criterion"),
+    (lambda X, runs: plots.information_criteria([1, 2], {"BIC": {}}), ValueError,
+     "scores['BIC'] must hold at least one model"),
+    (lambda X, runs: plots.information_criteria("12", {"BIC": {"full": [1.0, 2.0]}}), TypeError,
+     "ks must be an array of real numbers; got '12' (str)"),
+    (lambda X, runs: plots.information_criteria([], {"BIC": {"full": []}}), ValueError,
+     "ks must not be empty; got shape (0,)"),
+    # sequences of results and names
+    (lambda X, runs: plots.convergence_rates([], []), ValueError, "results must hold at least one result"),
+    (lambda X, runs: plots.convergence_rates(runs[:1], None), TypeError,
+     "names must be a sequence of strings, one per result; got NoneType"),
+    (lambda X, runs: plots.point_sets({"a": X}, axis_labels=3), TypeError,
+     "axis_labels must be a sequence of pairs of strings, one per panel; got int"),
+    # a result of other data is named
+    (lambda X, runs: plots.local_optima_frames(X[:, :1], runs), ValueError,
+     "results[0].params.means must have n_features = 1 columns, like X; got shape (4, 2)"),
+    (lambda X, runs: plots.local_optima_frames(X, runs, feature_names="uv"), TypeError,
+     "feature_names must be a sequence of strings, one per feature; got a single string"),
+])
+def test_more_bad_input_is_refused(blobs, runs, call, error, message):
+    with pytest.raises(error, match=re.escape(message)):
+        call(blobs, runs)
+
+
+def test_panels_with_names_that_print_alike_stay_apart(blobs):
+    fig = plots.point_sets({1: blobs, "1": blobs})
+    assert [ax.get_title() for ax in fig.axes] == ["1", "1"]

@@ -265,33 +265,6 @@ def soft_problems(draw):
     return X, centers, beta
 
 
-@given(soft_problems())
-def test_log_likelihood_never_falls(problem):
-    X, centers, beta = problem
-    result = soft.fit(X, centers, beta, max_iter=40, tol=0)
-    ll = result.log_likelihoods
-    assert np.all(np.isfinite(ll))
-    assert np.all(np.diff(ll) >= -1e-9 * (1 + np.abs(ll[1:])))
-    final = result.params.centers
-    assert np.all(final >= X.min(axis=0) - 1e-9 * (1 + np.abs(X).max()))   # inside the data's box
-    assert np.all(final <= X.max(axis=0) + 1e-9 * (1 + np.abs(X).max()))
-
-
-@given(soft_problems())
-def test_responsibilities_are_probabilities(problem):
-    X, centers, beta = problem
-    resp = soft.responsibilities(X, centers, beta)
-    assert resp.shape == (len(X), len(centers)) and np.all(np.isfinite(resp))
-    assert np.all((resp >= 0) & (resp <= 1))
-    np.testing.assert_allclose(resp.sum(axis=1), 1.0, rtol=0, atol=1e-12)
-    # the nearest center always gets the largest share
-    nearest = kmeans.assign(X, centers)
-    assert np.all(resp[np.arange(len(X)), nearest] >= resp.max(axis=1) * (1 - 1e-12))
-    for inverse in (False, True):
-        shares = soft.distance_shares(X, centers, inverse=inverse)
-        np.testing.assert_allclose(shares.sum(axis=1), 1.0, rtol=0, atol=1e-12)
-
-
 @given(soft_problems(), st.floats(-50, 50))
 def test_adding_a_constant_to_every_squared_distance_changes_nothing(problem, shift):
     # a point moved along a new axis is farther from every center by the same amount

@@ -1,5 +1,7 @@
 """The figures and the static slider of the chapter on soft assignments (emlib.plots, emlib.widgets)."""
 
+import re
+
 import ipywidgets
 import numpy as np
 import pytest
@@ -157,3 +159,36 @@ class TestSoftKmeansSlider:
         assert max(len(image) for image in images) < 60_000
         links = [w for w in _instances.values() if isinstance(w, Link) and w.source == (slider, "index")]
         assert len(links) == 1 and links[0].target == (tab, "selected_index")
+
+
+class TestMoreBadInput:
+    @pytest.mark.parametrize("call, error, message", [
+        (lambda X, s, f: plots.soft_assignments(X, s, None, []), TypeError,
+         "resps must be a sequence of arrays of responsibilities; got NoneType"),
+        (lambda X, s, f: plots.soft_assignments(X, s, [np.full((90, 3), 1 / 3), np.full((3, 3), 1 / 3)], ["a", "b"]),
+         ValueError, "resps[1] must have one row per row of X (90); got shape (3, 3)"),
+        (lambda X, s, f: plots.soft_assignments(X, s, [np.full((90, 2), 0.5)], ["a"]), ValueError,
+         "resps[0] must have one column per center (3); got shape (90, 2)"),
+        (lambda X, s, f: plots.soft_assignments(X, s, [np.full((90, 3), 0.5)], ["a"]), ValueError,
+         "each row of resps[0] must sum to 1; row 0 sums to 1.5"),
+        (lambda X, s, f: plots.soft_assignments(X, np.zeros((3, 3)), [np.full((90, 3), 1 / 3)], ["a"]), ValueError,
+         "centers must have 2 columns to be drawn in the plane"),
+        (lambda X, s, f: plots.soft_state(X, s, np.full((90, 3), 1 / 3), ax=plots.new_figure()[1][0, 0],
+                                          limits=((0, 1),)),
+         ValueError, "limits must be a pair ((xmin, xmax), (ymin, ymax)); got 1 entries"),
+        (lambda X, s, f: plots.soft_state(X, s, np.full((90, 3), 1 / 3), ax="ax"), TypeError,
+         "ax must be a matplotlib Axes; got str"),
+        (lambda X, s, f: widgets.soft_kmeans_slider(X, f, value=3), ValueError,
+         "value must be a frame index in 0 .. 2; got 3"),
+        (lambda X, s, f: widgets.soft_kmeans_slider(X, f, value=None), TypeError,
+         "value must be an integer frame index; got None"),
+    ])
+    def test_bad_input(self, data, fits, call, error, message):
+        X, start = data
+        with pytest.raises(error, match=re.escape(message)):
+            call(X, start, fits)
+
+    def test_close_values_of_beta_get_labels_that_tell_them_apart(self, data):
+        X, start = data
+        close = [soft.fit(X, start, beta, max_iter=5) for beta in (0.5, 0.5001)]
+        assert [label for label, _ in plots.soft_kmeans_frames(X, close)] == ["0.5", "0.5001"]
