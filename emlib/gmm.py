@@ -637,6 +637,10 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
         raise ValueError(
             f"resp must have one column per component, {len(params.weights)}; got shape {resp.shape}"
         )
+    return _expected_log_likelihood(X, params, resp)
+
+
+def _expected_log_likelihood(X: np.ndarray, params: Params, resp: np.ndarray) -> float:
     data = _prepare(X, None)
     comps = _components(params, data.shift)
     total = 0.0
@@ -697,7 +701,7 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
             f"params_t must have as many components as params ({len(params.weights)}); "
             f"got {len(params_t.weights)}"
         )
-    return expected_log_likelihood(X, params, e_step(X, params_t)[0])
+    return _expected_log_likelihood(X, params, np.exp(_log_resp(X, params_t)[0]))
 
 
 def predict(X: object, params: Params) -> np.ndarray:

@@ -130,9 +130,16 @@ def _check_k(k: object, n_samples: int) -> int:
     return check_int(k, "k", minimum=1, maximum=n_samples, maximum_name="n_samples")
 
 
-def _check_result(result: object, name: str = "result") -> KMeansResult:
+def _check_result(result: object, name: str = "result", X: np.ndarray | None = None) -> KMeansResult:
+    """A :class:`KMeansResult`; with ``X``, one fitted to data of that shape."""
     if not isinstance(result, KMeansResult):
         raise TypeError(f"{name} must be a kmeans.KMeansResult; got {type(result).__name__}")
+    if X is not None:
+        if result.centers.shape[1] != X.shape[1]:
+            raise ValueError(f"{name} does not fit X: its centers have {result.centers.shape[1]} columns, "
+                             f"X has {X.shape[1]}")
+        if len(result.labels) != len(X):
+            raise ValueError(f"{name} does not fit X: it has {len(result.labels)} labels, X has {len(X)} rows")
     return result
 
 
@@ -529,12 +536,7 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     [679.0, 341.5, 248.0, 196.0, 196.0]
     """
     X = _check_X(X)
-    result = _check_result(result)
-    if X.shape != (len(result.labels), result.centers.shape[1]):
-        raise ValueError(
-            f"X must be the data result was fitted to, of shape {(len(result.labels), result.centers.shape[1])}; "
-            f"got {X.shape}"
-        )
+    result = _check_result(result, X=X)
     k = len(result.centers)
     frame = _frame(X)
     data = frame.to_frame(X)

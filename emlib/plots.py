@@ -150,7 +150,7 @@ def _check_2d_points(points: object, name: str = "X") -> np.ndarray:
 
 def _each_result(results: object, check: Callable[[object, str], Any], *, empty: bool = False) -> list:
     """``results`` as a list, each item checked by ``check(item, "results[i]")``; empty only if ``empty``."""
-    if isinstance(results, (str, em.EMResult, kmeans.KMeansResult)) or not isinstance(results, Sequence):
+    if not _is_sequence(results):
         raise TypeError(f"results must be a sequence of results; got {type(results).__name__}")
     checked = [check(result, f"results[{index}]") for index, result in enumerate(results)]
     if not (checked or empty):
@@ -240,17 +240,6 @@ def _check_ax(ax: object) -> Axes:
         advice = "; pick one panel, such as axes[0, 0]" if isinstance(ax, np.ndarray) else ""
         raise TypeError(f"ax must be a matplotlib Axes; got {type(ax).__name__}{advice}")
     return ax
-
-
-def _check_kmeans_fit(result: object, X: np.ndarray, name: str = "result") -> kmeans.KMeansResult:
-    """A ``kmeans.KMeansResult`` fitted to data of the shape of ``X``."""
-    result = kmeans._check_result(result, name)
-    columns = np.shape(result.centers)[1]
-    if columns != X.shape[1]:
-        raise ValueError(f"{name} does not fit X: its centers have {columns} columns, X has {X.shape[1]}")
-    if len(result.labels) != len(X):
-        raise ValueError(f"{name} does not fit X: it has {len(result.labels)} labels, X has {len(X)} rows")
-    return result
 
 
 def _shade_regions(ax: Axes, centers: np.ndarray, limits) -> None:
@@ -396,7 +385,7 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
         ``result.n_iter``.
     """
     X = _check_2d_points(X)
-    result = _check_kmeans_fit(result, X)
+    result = kmeans._check_result(result, X=X)
     if result.n_iter == 0:
         raise ValueError("result has no iterations to draw (result.n_iter = 0)")
     if n_iterations is None:
@@ -434,7 +423,7 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
         per point).
     """
     X = _check_2d_points(X)
-    result = _check_kmeans_fit(result, X)
+    result = kmeans._check_result(result, X=X)
     limits = data_limits(X)
     inertias = kmeans.half_step_inertias(X, result)
     frames = []
@@ -473,7 +462,7 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
         per point).
     """
     X = _check_2d_points(X)
-    results = _each_result(results, lambda result, name: _check_kmeans_fit(result, X, name))
+    results = _each_result(results, lambda result, name: kmeans._check_result(result, name, X))
     titles = _one_per(titles, len(results), "titles", "result")
     limits = data_limits(X)
     fig, axes = new_figure(1, len(results), panel_size=(4.0, 3.5))
@@ -556,7 +545,7 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
         one per row).
     """
     X = check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, n_features)")
-    results = _each_result(results, lambda result, name: _check_kmeans_fit(result, X, name))
+    results = _each_result(results, lambda result, name: kmeans._check_result(result, name, X))
     names = _one_per(names, len(results), "names", "result")
     fig, axes = new_figure(panel_size=(6.4, 3.6))
     ax = axes[0, 0]

@@ -148,7 +148,7 @@ def generator() -> list[Bad]:
 def option(choices: tuple[str, ...]) -> list[Bad]:
     """One of a few strings."""
     return [
-        Bad("unknown", "no-such-option", ValueError, "must be one of"),
+        Bad("unknown", "no-such-option", ValueError, f"must be one of {re.escape(str(choices))}"),
         Bad("not a string", 3, TypeError, "must be a string"),
         Bad("None", None, TypeError, "must be a string"),
     ]
@@ -411,7 +411,7 @@ CALLS = [
     Call(kmeans.inertia, dict(X=X, centers=CENTERS, labels=LABELS),
          dict(X=table(X), centers=rows_like(CENTERS), labels=labels(LABELS, K, none=True))),
     Call(kmeans.half_step_inertias, dict(X=X, result=KMEANS),
-         dict(X=[*table(X), Bad("other data", X[1:], ValueError, "must be the data result was fitted to")],
+         dict(X=[*table(X), Bad("other data", X[1:], ValueError, "does not fit X: it has 24 labels, X has 23 rows")],
               result=instance(r"a kmeans\.KMeansResult"))),
     Call(kmeans.init_centers, dict(X=X, k=K, method="random", rng=0),
          dict(X=table(X), k=integer(K, minimum=1, maximum=N), method=option(kmeans.INIT_METHODS),
