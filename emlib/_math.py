@@ -7,18 +7,29 @@ import numpy as np
 __all__ = ["column_means", "logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
 
 
+_ROWS_PER_BLOCK = 4096  # rows of X taken at a time by column_means: no temporary as large as X
+
+
 def column_means(X: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """The (weighted) mean of each column of ``X``, NaN ignored; exact for a column of equal entries.
 
     Taken as the column's smallest entry plus the mean offset from it: a
     constant column far from 0 (every entry 3e30, say) gets its value back
     rather than a rounding of it, so that centring leaves it exactly 0.
+    The offsets are summed a block of rows at a time, so the memory used
+    does not grow with X.
     """
     reference = np.fmin.reduce(X, axis=0)
-    offsets = X - reference
-    if weights is None:
-        return reference + np.nanmean(offsets, axis=0)
-    return reference + np.average(offsets, axis=0, weights=weights)
+    totals, counts = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+    for start in range(0, len(X), _ROWS_PER_BLOCK):
+        offsets = X[start : start + _ROWS_PER_BLOCK] - reference
+        if weights is None:
+            observed = ~np.isnan(offsets)
+            totals += np.sum(offsets, axis=0, where=observed)
+            counts += observed.sum(axis=0)
+        else:
+            totals += weights[start : start + _ROWS_PER_BLOCK] @ offsets
+    return reference + totals / (counts if weights is None else weights.sum())
 
 
 def logsumexp(values: np.ndarray, axis: int, *, keepdims: bool = False) -> np.ndarray:

@@ -32,11 +32,13 @@ log-sum-exp, so points far from every component get exact responsibilities
 rather than ``0 / 0``.  Distances are computed from each point's offset to
 each mean, whitened by the component's covariance (one Cholesky call
 factorises all full covariances, and one matrix product whitens a point
-against all components at once), never from expanded squares, so nothing
-cancels when the groups are tight and far apart.  Points are processed in
-blocks of about 32 000 numbers, so the temporaries stay small however many
-points there are; the largest arrays are the data (and a shifted copy) and,
-in :func:`e_step`, the ``(n, k)`` responsibilities.
+against all components at once; diagonal and spherical offsets are divided
+by the standard deviations feature by feature), never from expanded
+squares, so nothing cancels when the groups are tight and far apart.
+Points are processed in blocks (of about 32 000 numbers for full
+covariances, 130 000 for the others), so the temporaries stay small however
+many points there are; the largest arrays are the data (and a shifted copy)
+and, in :func:`e_step`, the ``(n, k)`` responsibilities.
 
 Inside :func:`fit` each E-step also accumulates what the next M-step needs
 (each component's total responsibility, weighted sum and weighted scatter,
@@ -56,6 +58,7 @@ maximiser, so near convergence the log-likelihood can fall by a tiny amount
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Callable
 from typing import NamedTuple
@@ -91,7 +94,9 @@ COVARIANCE_TYPES = ("full", "diag", "spherical")
 INIT_METHODS = kmeans.INIT_METHODS
 _LOG_2PI = np.log(2 * np.pi)
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
-_BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block: 256 KB
+_BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block (full covariances): 256 KB
+_SQUARES_ENTRIES = 2**17  # entries of the (k, d, rows) squares per block (diag, spherical): 1 MB
+_MIN_ROWS = 128  # rows per block at least (diag, spherical), so that each operation runs over many points
 _MOVE_LIMIT = 1e4  # (mean's move / new spread)^2 beyond which the scatter is gathered again
 
 
@@ -248,7 +253,9 @@ class _Components(NamedTuple):
     ``P_j`` are stacked side by side as a ``(d, k * d)`` matrix and
     ``x @ whiten - offsets`` whitens a point against every component in one
     product.  For ``"diag"`` and ``"spherical"`` ``whiten`` holds the inverse
-    standard deviations, ``(k, d)`` or ``(k, 1)``.  ``factor`` undoes the
+    standard deviations, ``(k, d)`` or ``(k, 1)``, and a block of points is
+    whitened component by component and feature by feature, into a
+    ``(k, d, rows)`` array (:func:`_squares`).  ``factor`` undoes the
     whitening: ``L_j`` for full covariances, the standard deviations
     otherwise.
     """
@@ -300,18 +307,76 @@ def _whitened(block: np.ndarray, comps: _Components) -> np.ndarray:
     return (block[:, None, :] - comps.means) * comps.whiten
 
 
-def _log_joint(whitened: np.ndarray, comps: _Components) -> tuple[np.ndarray, np.ndarray]:
-    """``log w_j + log N(x_i | j)`` from the whitened offsets, in two parts that add up to it.
+@contextlib.contextmanager
+def _unbuffered():
+    """Let numpy's ufuncs run straight over their operands, without copying them into buffers.
 
-    The first, ``(k, rows)``, is component-major, so that the reductions
-    over components run along contiguous rows; the second, ``(rows,)``, is
-    ``-1/2`` times each point's smallest Mahalanobis distance.  Taking that
-    out before the (small) log weights and determinants are added keeps
-    them exact however far a point lies: at a distance of 1e6 the weights
-    would otherwise be rounded to the spacing of floats near 1e12.
+    numpy (2.x) copies an operand that repeats along the innermost axis
+    (such as ``centers[:, :, None]`` against a row of points) into a buffer
+    to make its inner loops longer, when that axis is shorter than the
+    buffer (8192 entries); that takes two to three times as long as the
+    operation itself.  The smallest buffer turns that off.  The values
+    computed are the same either way.
     """
-    rows, k, _ = whitened.shape
-    log_joint = np.einsum("ikd,ikd->ki", whitened, whitened, out=np.empty((k, rows)))  # Mahalanobis
+    previous = np.setbufsize(16)
+    try:
+        yield
+    finally:
+        np.setbufsize(previous)
+
+
+def _squares(block: np.ndarray, centers: np.ndarray, scale: np.ndarray | None, out: np.ndarray) -> np.ndarray:
+    """``((x_i - c_j) * scale_j)^2`` for a block of rows, feature by feature, written into ``out``.
+
+    The result is component-major and point-minor, ``(k, d, rows)``: every
+    operation runs along a contiguous row of points, and the sums over
+    features and over points that use it are matrix products.  ``scale``
+    is ``(k, d)``, ``(k, 1)`` or ``None`` (no scaling); ``out`` is a flat
+    scratch array of at least ``k * d * rows`` entries.  Offsets are
+    taken before they are scaled and squared, so nothing cancels.
+    """
+    k, d = centers.shape
+    squares = out[: k * d * len(block)].reshape(k, d, len(block))
+    with np.errstate(over="ignore"), _unbuffered():  # beyond float64: inf, as far as any other distance
+        np.subtract(block.T, centers[:, :, None], out=squares)
+        if scale is not None:
+            squares *= scale[:, :, None]
+        return np.square(squares, out=squares)
+
+
+def _distances(block: np.ndarray, comps: _Components, scratch: np.ndarray | None
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Squared Mahalanobis distances ``(k, rows)``, and the whitened offsets they came from.
+
+    For ``"full"`` covariances the offsets are ``(rows, k, d)``
+    (:func:`_whitened`); for ``"diag"`` and ``"spherical"`` they are
+    squared, ``(k, d, rows)`` (:func:`_squares`, in ``scratch``), which is
+    all the scatter needs of them.
+    """
+    k, d = comps.means.shape
+    if comps.kind == "full":
+        whitened = _whitened(block, comps)
+        return np.einsum("ikd,ikd->ki", whitened, whitened, out=np.empty((k, len(block)))), whitened
+    squares = _squares(block, comps.means, comps.whiten, scratch)
+    with np.errstate(over="ignore"):  # beyond float64: inf, as far as any other distance
+        distances = np.matmul(np.ones(d), squares)
+    if np.isinf(distances.max()):  # a point that far has no share of the component: 0 * its squares
+        np.minimum(squares, np.finfo(np.float64).max, out=squares)  # must be 0 in the scatter, not NaN
+    return distances, squares
+
+
+def _log_joint(distances: np.ndarray, comps: _Components) -> tuple[np.ndarray, np.ndarray]:
+    """``log w_j + log N(x_i | j)`` from the squared Mahalanobis distances, in two parts that add up to it.
+
+    Overwrites ``distances``, ``(k, rows)``.  The first part, ``(k, rows)``,
+    is component-major, so that the reductions over components run along
+    contiguous rows; the second, ``(rows,)``, is ``-1/2`` times each
+    point's smallest Mahalanobis distance.  Taking that out before the
+    (small) log weights and determinants are added keeps them exact
+    however far a point lies: at a distance of 1e6 the weights would
+    otherwise be rounded to the spacing of floats near 1e12.
+    """
+    log_joint = distances
     nearest = log_joint.min(axis=0)
     with np.errstate(invalid="ignore"):  # inf - inf: a point too far from everything, refused later
         log_joint -= nearest
@@ -339,17 +404,33 @@ def _normalize(log_joint: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.
     return log_joint, log_sums + top + base
 
 
-def _blocks(n_samples: int, k: int, d: int):
-    size = max(16, _BLOCK_ENTRIES // (k * d))
-    return (slice(start, start + size) for start in range(0, n_samples, size))
+def _blocks(n_samples: int, kind: str, k: int, d: int) -> tuple[list[slice], np.ndarray | None]:
+    """The blocks of rows a pass over the data takes in turn, and a scratch array for their squares.
+
+    For ``"full"`` covariances a block holds about ``_BLOCK_ENTRIES``
+    entries of ``(rows, k, d)`` temporaries; for ``"diag"`` and
+    ``"spherical"`` about ``_SQUARES_ENTRIES`` of the ``(k, d, rows)``
+    squares (:func:`_squares`), which every block writes into the one
+    scratch array (``None`` for full covariances).
+    """
+    if kind == "full":
+        size, scratch = max(16, _BLOCK_ENTRIES // (k * d)), None
+    else:
+        size = max(_MIN_ROWS, _SQUARES_ENTRIES // (k * d))
+        scratch = np.empty(k * d * min(size, n_samples))
+    return [slice(start, start + size) for start in range(0, n_samples, size)], scratch
 
 
 class _Data(NamedTuple):
     """The data shifted to their (weighted) mean, with the weights of the rows.
 
-    The weights are divided by ``weight_scale``, a power of two near the
-    largest, so that weighted sums cannot overflow; only their ratios
-    matter to the parameters, and the log-likelihood is scaled back.
+    For ``"diag"`` and ``"spherical"`` covariances the shifted data are
+    stored feature by feature (Fortran order), so that in a block of rows
+    each feature is a contiguous run of points, as :func:`_squares` reads
+    them; for full covariances, in the order of ``X``.  The weights are
+    divided by ``weight_scale``, a power of two near the largest, so that
+    weighted sums cannot overflow; only their ratios matter to the
+    parameters, and the log-likelihood is scaled back.
     """
 
     shifted: np.ndarray
@@ -359,10 +440,11 @@ class _Data(NamedTuple):
     weight_scale: float
 
 
-def _prepare(X: np.ndarray, sample_weight: np.ndarray | None) -> _Data:
+def _prepare(X: np.ndarray, sample_weight: np.ndarray | None, kind: str) -> _Data:
+    order = "K" if kind == "full" else "F"  # see _Data
     if sample_weight is None:
         shift = column_means(X)
-        return _Data(X - shift, shift, None, float(len(X)), 1.0)
+        return _Data(np.subtract(X, shift, order=order), shift, None, float(len(X)), 1.0)
     scale = 2.0 ** np.floor(np.log2(sample_weight.max()))
     sample_weight = sample_weight / scale
     total = float(sample_weight.sum()) * scale
@@ -370,18 +452,19 @@ def _prepare(X: np.ndarray, sample_weight: np.ndarray | None) -> _Data:
         raise ValueError("sample_weight sums to more than float64 holds; divide it by a constant "
                          "(only the ratios of the weights matter)")
     shift = column_means(X, sample_weight)
-    return _Data(X - shift, shift, sample_weight, total, float(scale))
+    return _Data(np.subtract(X, shift, order=order), shift, sample_weight, total, float(scale))
 
 
 def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """The log-responsibilities ``(n, k)`` and the log-density of every row ``(n,)``."""
-    data = _prepare(X, None)
+    data = _prepare(X, None, _kind(params.covariances))
     comps = _components(params, data.shift)
     n, (k, d) = len(X), comps.means.shape
     log_resp, log_density = np.empty((n, k)), np.empty(n)
-    for rows in _blocks(n, k, d):
-        block = data.shifted[rows]
-        log_resp_t, log_density[rows] = _normalize(*_log_joint(_whitened(block, comps), comps))
+    blocks, scratch = _blocks(n, comps.kind, k, d)
+    for rows in blocks:
+        distances, _ = _distances(data.shifted[rows], comps, scratch)
+        log_resp_t, log_density[rows] = _normalize(*_log_joint(distances, comps))
         log_resp[rows] = log_resp_t.T
     return log_resp, log_density
 
@@ -412,32 +495,46 @@ def _accumulator(kind: str, k: int, d: int) -> dict:
     return {"counts": np.zeros(k), "sums": np.zeros((k, d)), "scatter": np.zeros(scatter_shape)}
 
 
+def _offsets(block: np.ndarray, anchors: np.ndarray, kind: str, scratch: np.ndarray | None) -> np.ndarray:
+    """The points less the anchors, unwhitened, as :func:`_accumulate` takes them.
+
+    ``(rows, k, d)`` for ``"full"`` covariances; squared, ``(k, d, rows)``
+    in ``scratch``, for ``"diag"`` and ``"spherical"`` (:func:`_squares`).
+    """
+    if kind == "full":
+        return block[:, None, :] - anchors
+    return _squares(block, anchors, None, scratch)
+
+
 def _accumulate(stats: dict, kind: str, block: np.ndarray, resp: np.ndarray, offsets: np.ndarray) -> None:
     """Add one block to the sufficient statistics in ``stats``.
 
     ``resp`` is component-major, ``(k, rows)``, and already multiplied by
-    the sample weights; ``offsets`` ``(rows, k, d)`` are the points less the
-    anchors, whitened or not.
+    the sample weights; ``offsets`` are the points less the anchors,
+    whitened or not: ``(rows, k, d)`` for ``"full"`` covariances, squared
+    and ``(k, d, rows)`` for ``"diag"`` and ``"spherical"`` (see
+    :func:`_distances` and :func:`_offsets`), so that their weighted sum
+    over the points is one matrix-vector product per component.
     """
     stats["counts"] += resp.sum(axis=1)
     stats["sums"] += resp @ block
-    offsets = offsets.transpose(1, 0, 2)  # (k, rows, d)
-    weighted = np.multiply(resp[:, :, None], offsets, out=np.empty(offsets.shape))
     if kind == "full":
+        offsets = offsets.transpose(1, 0, 2)  # (k, rows, d)
+        weighted = np.multiply(resp[:, :, None], offsets, out=np.empty(offsets.shape))
         stats["scatter"] += np.matmul(weighted.transpose(0, 2, 1), offsets)
-    elif kind == "diag":
-        stats["scatter"] += np.einsum("kid,kid->kd", weighted, offsets)
-    else:
-        stats["scatter"] += np.einsum("kid,kid->k", weighted, offsets)
+        return
+    scatter = np.matmul(offsets, resp[:, :, None])[:, :, 0]  # (k, d): sum_i r_ij y_ijf^2
+    stats["scatter"] += scatter if kind == "diag" else scatter.sum(axis=1)
 
 
 def _statistics(data: _Data, resp_of, anchors: np.ndarray, kind: str) -> _Statistics:
     """Sufficient statistics about ``anchors``, unwhitened; ``resp_of(rows)`` gives ``(k, rows)``."""
     k, d = anchors.shape
     stats = _accumulator(kind, k, d)
-    for rows in _blocks(len(data.shifted), k, d):
+    blocks, scratch = _blocks(len(data.shifted), kind, k, d)
+    for rows in blocks:
         block = data.shifted[rows]
-        _accumulate(stats, kind, block, resp_of(rows), block[:, None, :] - anchors)
+        _accumulate(stats, kind, block, resp_of(rows), _offsets(block, anchors, kind, scratch))
     return _Statistics(**stats, anchors=anchors, factor=None)
 
 
@@ -641,11 +738,13 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
 
 
 def _expected_log_likelihood(X: np.ndarray, params: Params, resp: np.ndarray) -> float:
-    data = _prepare(X, None)
+    data = _prepare(X, None, _kind(params.covariances))
     comps = _components(params, data.shift)
     total = 0.0
-    for rows in _blocks(len(X), *comps.means.shape):
-        log_joint, base = _log_joint(_whitened(data.shifted[rows], comps), comps)  # (k, rows), (rows,)
+    blocks, scratch = _blocks(len(X), comps.kind, *comps.means.shape)
+    for rows in blocks:
+        distances, _ = _distances(data.shifted[rows], comps, scratch)
+        log_joint, base = _log_joint(distances, comps)  # (k, rows), (rows,)
         total += float(weighted_logs(resp[rows].T, log_joint + base).sum())
     return total
 
@@ -784,7 +883,7 @@ def m_step(
     resp = check_resp(resp, len(X))
     kind = _check_covariance_type(covariance_type)
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
-    data = _prepare(X, _check_sample_weight(sample_weight, len(X)))
+    data = _prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
     params = _m_step(data, resp, kind, reg_covar)
     failed = _failed_components(params.covariances)
     if failed:
@@ -842,10 +941,11 @@ def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | Non
     n, (k, d) = len(data.shifted), comps.means.shape
     stats = _accumulator(comps.kind, k, d)
     total = 0.0
-    for rows in _blocks(n, k, d):
+    blocks, scratch = _blocks(n, comps.kind, k, d)
+    for rows in blocks:
         block = data.shifted[rows]
-        whitened = _whitened(block, comps)
-        log_resp, log_density = _normalize(*_log_joint(whitened, comps))  # (k, rows), (rows,)
+        distances, whitened = _distances(block, comps, scratch)
+        log_resp, log_density = _normalize(*_log_joint(distances, comps))  # (k, rows), (rows,)
         if hard:
             resp = np.zeros_like(log_resp)
             resp[np.argmax(log_resp, axis=0), np.arange(resp.shape[1])] = 1
@@ -856,7 +956,7 @@ def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | Non
         else:
             total += float(log_density @ data.sample_weight[rows]) * data.weight_scale
             resp *= data.sample_weight[rows]
-        offsets = whitened if anchors is None else block[:, None, :] - anchors
+        offsets = whitened if anchors is None else _offsets(block, anchors, comps.kind, scratch)
         _accumulate(stats, comps.kind, block, resp, offsets)
     if anchors is None:
         return _Statistics(**stats, anchors=comps.means, factor=comps.factor), total
@@ -1021,7 +1121,7 @@ def fit(
     hard = check_bool(hard, "hard")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
-    data = _prepare(X, _check_sample_weight(sample_weight, len(X)))
+    data = _prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
     run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
                             tol=tol, callback=callback)
     if isinstance(k_or_params, tuple):

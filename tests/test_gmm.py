@@ -243,6 +243,42 @@ def test_a_point_beyond_every_component_is_an_error_not_nan():
         gmm.e_step([[1e5], [0.0]], Params([1.0], [[0.0]], [1e-300]))
 
 
+@pytest.mark.parametrize("kind", ["diag", "spherical"])
+def test_whitened_squares_beyond_float64_of_points_a_component_has_no_share_of(kind):
+    # a component of standard deviation 1e-155 on the point at 0: the others lie ~1e155 of its
+    # deviations away, their whitened squares overflow to inf, and 0 * inf must not make the scatter NaN
+    rng = np.random.default_rng(2)
+    group = rng.normal(5.0, 1.0, (200, 2))
+    X = np.r_[[[0.0, 0.0]], group]
+    variances = {"diag": [[1e-310, 1e-310], [1.0, 1.0]], "spherical": [1e-310, 1.0]}[kind]
+    params0 = Params([0.5, 0.5], [[0.0, 0.0], [5.0, 5.0]], variances)
+    result = gmm.fit(X, params0, covariance_type=kind, max_iter=1, tol=0, reg_covar=1e-6)
+    np.testing.assert_allclose(result.params.weights, [1 / 201, 200 / 201], rtol=1e-12)
+    np.testing.assert_allclose(result.params.means, [[0.0, 0.0], group.mean(axis=0)], rtol=1e-12, atol=1e-300)
+    spread = group.var(axis=0) if kind == "diag" else group.var(axis=0).mean()
+    np.testing.assert_allclose(result.params.covariances[1], spread + 1e-6, rtol=1e-12)
+    np.testing.assert_allclose(result.params.covariances[0], 1e-6, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_size_of_the_blocks_does_not_change_the_result(kind, monkeypatch):
+    X = synthetic()
+    params0 = start(X, 3, kind)
+    resp, log_likelihood = gmm.e_step(X, params0)
+    result = gmm.fit(X, params0, covariance_type=kind, max_iter=5, tol=0)
+    # blocks of 7 rows (16 for full covariances), the last one shorter
+    monkeypatch.setattr(gmm, "_BLOCK_ENTRIES", 1)
+    monkeypatch.setattr(gmm, "_SQUARES_ENTRIES", 1)
+    monkeypatch.setattr(gmm, "_MIN_ROWS", 7)
+    small_resp, small_log_likelihood = gmm.e_step(X, params0)
+    np.testing.assert_allclose(small_resp, resp, rtol=1e-12, atol=1e-15)
+    assert small_log_likelihood == pytest.approx(log_likelihood, rel=1e-13)
+    small = gmm.fit(X, params0, covariance_type=kind, max_iter=5, tol=0)
+    np.testing.assert_allclose(small.log_likelihoods, result.log_likelihoods, rtol=1e-12)
+    for part, expected in zip(small.params, result.params):
+        np.testing.assert_allclose(part, expected, rtol=1e-10)
+
+
 def test_data_whose_squares_overflow_are_refused():
     with pytest.raises(ValueError, match=r"X spreads over more than 1e\+150 along a feature"):
         gmm.fit(np.array([[1.0, 2.0], [3.0, 5.0], [7.0, 1.0]]) * 1e160, 1)
