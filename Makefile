@@ -26,11 +26,14 @@ lab: $(VENV)/.book
 notebooks: $(VENV)/.book
 	$(BIN)/jupyter execute --inplace book/*.ipynb
 
-# emlib against scikit-learn, printed and saved under benchmarks/results/.
-bench: $(VENV)/.test
-	mkdir -p benchmarks/results
-	$(BIN)/python benchmarks/bench_kmeans.py --out benchmarks/results/kmeans.txt
-	$(BIN)/python benchmarks/bench_gmm.py --out benchmarks/results/gmm.txt
+# emlib against scikit-learn, and the sliders of the built book: printed, saved
+# under benchmarks/results/, and shown by the appendix (book/performance.ipynb),
+# which is re-run on the new numbers.  `make book` afterwards shows them.
+bench: book $(VENV)/.test
+	$(BIN)/python benchmarks/bench_kmeans.py --out benchmarks/results
+	$(BIN)/python benchmarks/bench_gmm.py --out benchmarks/results
+	$(BIN)/python benchmarks/bench_sliders.py --out benchmarks/results
+	$(BIN)/jupyter execute --inplace book/performance.ipynb
 
 clean:
 	rm -rf _build

@@ -1,43 +1,48 @@
-"""emlib.gmm against scikit-learn's GaussianMixture: time per EM iteration, and peak memory.
+"""emlib.gmm against scikit-learn's GaussianMixture: time per EM iteration, scaling, work rate and peak memory.
 
-Both fit the same data from the same weights, means and covariances (full),
-in this one process, with ``tol=0`` so that each runs exactly the number of
-iterations asked for.  The time per iteration is the slope between fits of
-``SHORT`` and ``LONG`` iterations, which removes the fixed costs (input
-checks, copies, scikit-learn's final E-step) from both.  After a warm-up,
-each repeat times emlib and then scikit-learn back to back, so that both see
-the same machine load; the table gives the medians over ``REPEATS`` repeats,
-and the ratio is the median of the per-repeat ratios.
+Both fit the same data from the same weights, means and covariances, with
+``tol=0`` so that each runs exactly the iterations asked for; see
+``bench_common.py`` for how an iteration is timed.  The cases: N = 200 000, K = 5,
+D = 2, 10 and 50, for full and diagonal covariances; N = 10 000 ...
+1 000 000 at D = 10, K = 5 (full) for the scaling.
 
-Peak memory is what each fit allocates on top of the data it is given, as
-``tracemalloc`` counts it (numpy reports its arrays to it), for one
-iteration at N = 1 000 000, D = 10, K = 5.
+Work rate: a full-covariance iteration whitens every point against every
+component (``N K D^2`` multiply-adds, in the E-step) and gathers every
+component's scatter (another ``N K D^2``, in the M-step), in both libraries.
+Those ``4 N K D^2`` floating-point operations, divided by the time per
+iteration, are set against the machine's measured matrix-product rate.
 
-Run:  python benchmarks/bench_gmm.py [--out FILE]
+Peak memory is what one fit allocates on top of the data it is given, as
+``tracemalloc`` counts it (numpy reports its arrays to it), for one iteration
+at N = 1 000 000, D = 10, K = 5.
+
+Run:  python benchmarks/bench_gmm.py [--out FOLDER] [--quick]
 """
 
 from __future__ import annotations
 
-import statistics
 import tracemalloc
 import warnings
 
 import numpy as np
-from bench_kmeans import publish, slope, table
+from bench_common import machine, machine_lines, matmul_gflops, options, paired_times, publish, times_table
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from emlib import gmm
+from emlib import em, gmm
 
-SHORT, LONG, REPEATS = 2, 12, 7
-CASES = [  # (n_samples, n_features, k)
-    (200_000, 2, 5),
-    (200_000, 10, 5),
-]
-MEMORY_CASE = (1_000_000, 10, 5)
+FULL = {
+    "cases": [(200_000, d, 5, kind) for kind in ("full", "diag") for d in (2, 10, 50)],  # (N, D, K, type)
+    "scaling": [(n, 10, 5, "full") for n in (10_000, 30_000, 100_000, 300_000, 1_000_000)],
+    "memory": [(1_000_000, 10, 5, kind) for kind in ("full", "diag")],
+    "method": {"short": 2, "long": 10, "repeats": 7},
+}
+QUICK = {"cases": [(2_000, 3, 2, "full"), (2_000, 3, 2, "diag")], "scaling": [(1_000, 3, 2, "full")],
+         "memory": [(5_000, 3, 2, "full")], "method": {"short": 1, "long": 3, "repeats": 1}}
+TARGET = 0.5  # emlib/sklearn at most, full covariances
 
 
-def mixture_data(n_samples: int, n_features: int, k: int, rng) -> np.ndarray:
+def mixture_data(n_samples: int, n_features: int, k: int, rng: np.random.Generator) -> np.ndarray:
     """Overlapping clouds, each stretched along a random direction."""
     means = rng.normal(scale=2.0, size=(k, n_features))
     stretch = rng.normal(size=(k, n_features, n_features)) / np.sqrt(n_features) + np.eye(n_features)
@@ -46,39 +51,50 @@ def mixture_data(n_samples: int, n_features: int, k: int, rng) -> np.ndarray:
     return means[labels] + np.einsum("ij,ijk->ik", noise, stretch[labels])
 
 
-def fitters(X: np.ndarray, start: gmm.Params):
-    precisions = np.linalg.inv(start.covariances)
+def problem(n_samples: int, n_features: int, k: int, kind: str):
+    """The data, and emlib's and scikit-learn's fits of a given number of iterations from one start."""
+    X = mixture_data(n_samples, n_features, k, np.random.default_rng(0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", em.ConvergenceWarning)
+        start = gmm.fit(X[:10_000], k, covariance_type=kind, max_iter=3, rng=1).params
+    precisions = np.linalg.inv(start.covariances) if kind == "full" else 1 / start.covariances
 
     def ours(n_iter):
-        return gmm.fit(X, start, max_iter=n_iter, tol=0)
+        return gmm.fit(X, start, covariance_type=kind, max_iter=n_iter, tol=0)
 
     def theirs(n_iter):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            return GaussianMixture(len(start.weights), weights_init=start.weights, means_init=start.means,
+            return GaussianMixture(k, covariance_type=kind, weights_init=start.weights, means_init=start.means,
                                    precisions_init=precisions, tol=0, max_iter=n_iter).fit(X)
 
-    return ours, theirs
+    return X, ours, theirs
 
 
-def start_for(X: np.ndarray, k: int) -> gmm.Params:
-    return gmm.fit(X[:10_000], k, max_iter=3, rng=1).params
-
-
-def run_case(n_samples: int, n_features: int, k: int) -> dict:
-    X = mixture_data(n_samples, n_features, k, np.random.default_rng(0))
-    ours, theirs = fitters(X, start_for(X, k))
-    # the same answer after LONG iterations: the comparison is like for like
-    mine, sklearn = ours(LONG), theirs(LONG)
-    np.testing.assert_allclose(mine.log_likelihoods[:LONG] / n_samples, sklearn.lower_bounds_, rtol=1e-9)
+def run_case(n_samples: int, n_features: int, k: int, kind: str, method: dict) -> dict:
+    X, ours, theirs = problem(n_samples, n_features, k, kind)
+    # the same answer after the longer fit: the comparison is like for like
+    long = method["long"]
+    mine, sklearn = ours(long), theirs(long)
+    np.testing.assert_allclose(mine.log_likelihoods[:long] / n_samples, sklearn.lower_bounds_, rtol=1e-9)
     np.testing.assert_allclose(mine.params.means, sklearn.means_, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(mine.params.covariances, sklearn.covariances_, rtol=1e-7, atol=1e-9)
-    ours(SHORT), theirs(SHORT)  # warm-up
-    pairs = [(slope(ours, SHORT, LONG), slope(theirs, SHORT, LONG)) for _ in range(REPEATS)]
-    return {"n": n_samples, "d": n_features, "k": k,
-            "emlib_ms": 1e3 * statistics.median(e for e, _ in pairs),
-            "sklearn_ms": 1e3 * statistics.median(s for _, s in pairs),
-            "ratio": statistics.median(e / s for e, s in pairs)}
+    times = paired_times(ours, theirs, **method)
+    return {"n": n_samples, "d": n_features, "k": k, "covariance_type": kind, **times}
+
+
+def work_rates(cases: list[dict], gflops: float) -> list[dict]:
+    """Each full-covariance case's 4 N K D^2 flops per iteration, as a fraction of the matmul rate."""
+    rates = []
+    for case in (case for case in cases if case["covariance_type"] == "full"):
+        flops = 4 * case["n"] * case["k"] * case["d"] ** 2
+        rates.append({key: case[key] for key in ("n", "d", "k")} | {
+            "gflop_per_iteration": flops / 1e9,
+            "floor_ms": 1e3 * flops / (gflops * 1e9),
+            "emlib_fraction": flops / (gflops * 1e9) / (case["emlib_ms"] / 1e3),
+            "sklearn_fraction": flops / (gflops * 1e9) / (case["sklearn_ms"] / 1e3),
+        })
+    return rates
 
 
 def peak_megabytes(fit) -> float:
@@ -90,24 +106,49 @@ def peak_megabytes(fit) -> float:
         tracemalloc.stop()
 
 
-def memory_lines() -> list[str]:
-    n_samples, n_features, k = MEMORY_CASE
-    X = mixture_data(n_samples, n_features, k, np.random.default_rng(0))
-    ours, theirs = fitters(X, start_for(X, k))
-    ours_mb, theirs_mb = peak_megabytes(lambda: ours(1)), peak_megabytes(lambda: theirs(1))
-    return [
-        f"peak memory allocated by one fit of 1 iteration, N = {n_samples}, D = {n_features}, K = {k} "
-        f"(the data X: {X.nbytes / 2**20:.0f} MB; the responsibilities (N, K): {n_samples * k * 8 / 2**20:.0f} MB)",
-        f"  emlib {ours_mb:.0f} MB, scikit-learn {theirs_mb:.0f} MB",
+def memory(n_samples: int, n_features: int, k: int, kind: str) -> dict:
+    X, ours, theirs = problem(n_samples, n_features, k, kind)
+    return {"n": n_samples, "d": n_features, "k": k, "covariance_type": kind,
+            "data_mb": X.nbytes / 2**20, "responsibilities_mb": n_samples * k * 8 / 2**20,
+            "emlib_mb": peak_megabytes(lambda: ours(1)), "sklearn_mb": peak_megabytes(lambda: theirs(1))}
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = options(__doc__.splitlines()[0], argv)
+    plan = QUICK if args.quick else FULL
+    method = plan["method"]
+    gflops = matmul_gflops(500 if args.quick else 2000)
+    cases = [run_case(*case, method) for case in plan["cases"]]
+    results = {
+        "machine": machine(),
+        "method": method,
+        "target": TARGET,
+        "cases": cases,
+        "scaling": [run_case(*case, method) for case in plan["scaling"]],
+        "matmul_gflops": gflops,
+        "work_rates": work_rates(cases, gflops),
+        "memory": [memory(*case) for case in plan["memory"]],
+    }
+    columns = ("n", "d", "k", "covariance_type")
+    lines = [
+        "Gaussian mixture EM, same data and start, time per iteration (median of "
+        f"{method['repeats']} paired repeats, slope between {method['short']} and {method['long']} iterations)",
+        *machine_lines(results["machine"]), "",
+        *times_table(cases, columns), "",
+        f"target: emlib/sklearn <= {TARGET}x for full covariances", "",
+        "scaling with N:", *times_table(results["scaling"], columns), "",
+        f"work rate, full covariances: 4 N K D^2 flops per iteration against the measured "
+        f"matrix-product rate, {gflops:.1f} GFLOP/s",
+        f"{'N':>9} {'D':>3} {'K':>3} {'GFLOP':>7} {'floor ms':>9} {'emlib':>7} {'sklearn':>8}",
+        *(f"{r['n']:>9} {r['d']:>3} {r['k']:>3} {r['gflop_per_iteration']:>7.3f} {r['floor_ms']:>9.2f} "
+          f"{r['emlib_fraction']:>7.1%} {r['sklearn_fraction']:>8.1%}" for r in results["work_rates"]), "",
+        "peak memory allocated by one fit of 1 iteration, beyond the data X:",
+        *(f"  N = {m['n']}, D = {m['d']}, K = {m['k']}, {m['covariance_type']}: emlib {m['emlib_mb']:.0f} MB, "
+          f"scikit-learn {m['sklearn_mb']:.0f} MB (X: {m['data_mb']:.0f} MB; responsibilities (N, K): "
+          f"{m['responsibilities_mb']:.0f} MB)" for m in results["memory"]),
     ]
-
-
-def main() -> None:
-    title = ("Gaussian mixture EM (full covariances), same data and start, time per iteration "
-             f"(median of {REPEATS} paired repeats, slope between {SHORT} and {LONG} iterations)")
-    lines = table(title, (run_case(*case) for case in CASES))
-    lines += ["", "target: emlib/sklearn <= 0.6x", ""] + memory_lines()
-    publish(lines, __doc__.splitlines()[0])
+    publish("gmm", lines, results, args.out)
+    return results
 
 
 if __name__ == "__main__":

@@ -31,9 +31,12 @@ for any finite data.  (The inertia itself, in X's units, overflows float64 if
 the data spread over more than about 1e154; then a ValueError says so.)  For
 data such as small integers the shift and the scaling are exact, so
 hand-computed examples come out exactly.  Distances are computed
-block by block, one matrix product per block; once the assignment settles,
-only the points that changed cluster are added to or removed from the
-per-cluster sums.  Nothing loops over data points in Python.
+block by block, one matrix product per block, and on large data the blocks
+are shared among threads (every core; ``EMLIB_NUM_THREADS`` sets how many),
+with the same result to the last bit whatever their number; once the
+assignment settles, only the points that changed cluster are added to or
+removed from the per-cluster sums.  Nothing loops over data points in
+Python.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._math import column_means
+from ._parallel import map_blocks
 from ._validation import check_array, check_float, check_int, check_labels, check_rng, read_only
 
 __all__ = [
@@ -215,6 +219,9 @@ class _Prepared(NamedTuple):
     sq_norm_total: float  # sum of |data_i|^2
 
 
+_PARALLEL_WORK = 2**19  # distances per assignment pass from which threads pay off
+
+
 def _block_size(k: int) -> int:
     """Points per block: keeps the (k, block) distance array in the CPU cache."""
     return int(np.clip(2**16 // k, 256, 8192))
@@ -252,21 +259,20 @@ def _assign_pass(prepared: _Prepared, scaled_centers: np.ndarray) -> tuple[np.nd
     # one product with [0, 1, ..., k-1] and [1, 1, ..., 1] gives each point's
     # label and the number of centers at its minimum (more than 1: a tie)
     index_and_one = np.vstack([np.arange(k, dtype=np.float64), np.ones(k)])
-    label_values = np.empty(len(prepared.data))
-    min_total = 0.0
-    start = 0
-    for block in prepared.blocks:
+
+    def nearest_in(block: np.ndarray) -> tuple[np.ndarray, float]:
         partial = weights @ block  # (k, block): |c|^2 - 2 x.c
         nearest = partial.min(axis=0)
-        min_total += nearest.sum()
         onehot = np.equal(partial, nearest, out=partial, casting="unsafe")
         label_and_ties = index_and_one @ onehot
         if label_and_ties[1].max() > 1:  # a point tied between centers
             onehot *= np.cumsum(onehot, axis=0) == 1  # keep the lowest index, like argmin
             label_and_ties = index_and_one @ onehot
-        stop = start + block.shape[1]
-        label_values[start:stop] = label_and_ties[0]
-        start = stop
+        return label_and_ties[0], nearest.sum()
+
+    passes = map_blocks(nearest_in, prepared.blocks, parallel=len(prepared.data) * k >= _PARALLEL_WORK)
+    label_values = np.concatenate([label_values for label_values, _ in passes])
+    min_total = sum((block_total for _, block_total in passes), 0.0)  # in block order, whatever the threads
     labels = label_values.astype(np.intp)
     inertia = float(min_total) + prepared.sq_norm_total
     if inertia < 1e-4 * prepared.sq_norm_total:

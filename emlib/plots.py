@@ -66,6 +66,7 @@ __all__ = [
     "collapse_trace",
     "convergence_rates",
     "information_criteria",
+    "time_per_iteration",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
@@ -2224,6 +2225,24 @@ def convergence_rates(
     return fig
 
 
+def _check_panels(value: object, name: str, what: tuple[str, str], n_points: int, per: str
+                  ) -> dict[str, dict[str, np.ndarray]]:
+    """``value[panel][curve]``: for each panel (``what[0]``) a dict of curves (``what[1]``), each ``n_points`` values."""
+    panel, curve = what
+    value = _check_dict(value, name, panel, f"of {panel} -> {{{curve}: values, one per {per}}}")
+    panels = {}
+    for key, curves in value.items():
+        curves = _check_dict(curves, f"{name}[{key!r}]", curve, f"of {curve} -> values, one per {per}")
+        panels[str(key)] = {}
+        for label, values in curves.items():
+            values = check_array(values, f"{name}[{key!r}][{label!r}]", ndim=1, shape_hint="(m,)")
+            if len(values) != n_points:
+                raise ValueError(f"{name}[{key!r}][{label!r}] must have one value per {per} "
+                                 f"({n_points}); got {len(values)}")
+            panels[str(key)][str(label)] = values
+    return panels
+
+
 def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence[float]]]) -> Figure:
     """Information criteria against the number of components, one panel per criterion.
 
@@ -2255,17 +2274,7 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
     ks = check_array(ks, "ks", ndim=1, shape_hint="(m,)")
     if np.any(ks < 1) or np.any(ks != np.round(ks)) or np.any(np.diff(ks) <= 0):
         raise ValueError(f"ks must be positive integers in increasing order; got {ks.tolist()}")
-    scores = _check_dict(scores, "scores", "criterion", "of criterion -> {model: values, one per k}")
-    panels = {}
-    for criterion, curves in scores.items():
-        curves = _check_dict(curves, f"scores[{criterion!r}]", "model", "of model -> values, one per k")
-        panels[str(criterion)] = {}
-        for model, values in curves.items():
-            values = check_array(values, f"scores[{criterion!r}][{model!r}]", ndim=1, shape_hint="(m,)")
-            if values.shape != ks.shape:
-                raise ValueError(f"scores[{criterion!r}][{model!r}] must have one value per k "
-                                 f"({len(ks)}); got {len(values)}")
-            panels[str(criterion)][str(model)] = values
+    panels = _check_panels(scores, "scores", ("criterion", "model"), len(ks), "k")
     width = min(3.3, _PAGE_WIDTH / len(panels))
     fig, axes = new_figure(1, len(panels), panel_size=(width, 3.0))
     for ax, (criterion, curves) in zip(axes[0], panels.items()):
@@ -2281,4 +2290,77 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
         ax.set_xticks(ks)
         ax.grid(alpha=0.3)
     axes[0, 0].legend(frameon=False, fontsize=8)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Performance
+# --------------------------------------------------------------------------
+
+
+def time_per_iteration(n_samples: Sequence[int], times: dict[str, dict[str, Sequence[float]]]) -> Figure:
+    """Time per iteration against the number of points, on log-log axes, one panel per algorithm.
+
+    Time that grows linearly with N is a line of slope 1 on these axes: a
+    dashed grey line of slope 1 runs through each panel's first curve at
+    its smallest N, and every legend entry gives its curve's fitted slope
+    (least squares on the logs).
+
+    Parameters
+    ----------
+    n_samples : sequence of int
+        The numbers of points, positive and increasing, at least 2.
+    times : dict of str to dict of str to sequence of float
+        ``times[algorithm][implementation]`` holds the time per iteration,
+        in milliseconds, for each entry of ``n_samples``: positive numbers.
+
+    Returns
+    -------
+    Figure
+        At most 6.6 inches wide.
+
+    Raises
+    ------
+    TypeError
+        If ``n_samples`` or a curve is not an array of real numbers, or
+        ``times`` or one of its entries is not a dict.
+    ValueError
+        If ``n_samples`` is not a 1-d array of at least 2 positive integers
+        in increasing order, ``times`` or one of its entries is empty, or a
+        curve does not have one finite, positive value per ``n_samples``.
+
+    Examples
+    --------
+    >>> fig = time_per_iteration([1000, 10_000, 100_000], {"k-means": {"emlib": [0.1, 1.0, 10.0]}})
+    >>> fig.axes[0].get_legend_handles_labels()[1]
+    ['emlib (slope 1.00)', 'slope 1']
+    """
+    n_samples = check_array(n_samples, "n_samples", ndim=1, shape_hint="(m,)")
+    if (len(n_samples) < 2 or np.any(n_samples < 1) or np.any(n_samples != np.round(n_samples))
+            or np.any(np.diff(n_samples) <= 0)):
+        raise ValueError(f"n_samples must be at least 2 positive integers in increasing order; "
+                         f"got {n_samples.tolist()}")
+    panels = _check_panels(times, "times", ("algorithm", "implementation"), len(n_samples), "n_samples entry")
+    for algorithm, curves in panels.items():
+        for label, values in curves.items():
+            if np.any(values <= 0):
+                raise ValueError(f"times[{algorithm!r}][{label!r}] must be positive (a log scale); "
+                                 f"got {values.tolist()}")
+    width = min(3.3, _PAGE_WIDTH / len(panels))
+    fig, axes = new_figure(1, len(panels), panel_size=(width, 3.0))
+    log_n = np.log(n_samples)
+    for ax, (algorithm, curves) in zip(axes[0], panels.items()):
+        for index, (label, values) in enumerate(curves.items()):
+            fitted = np.polyfit(log_n, np.log(values), 1)[0]
+            ax.plot(n_samples, values, marker="o", markersize=3.5, color=_colour(index),
+                    label=f"{label} (slope {fitted:.2f})")
+        first = next(iter(curves.values()))
+        ax.plot(n_samples, first[0] * n_samples / n_samples[0], ls="--", lw=1, color="grey", label="slope 1")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(algorithm, fontsize=9)
+        ax.set_xlabel("number of points N")
+        ax.set_ylabel("ms per iteration")
+        ax.grid(alpha=0.3, which="both")
+        ax.legend(frameon=False, fontsize=8)
     return fig
