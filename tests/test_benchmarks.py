@@ -49,9 +49,8 @@ def test_a_quick_run_writes_the_layout_of_the_committed_results(module, name, tm
     assert (tmp_path / f"{name}.txt").read_text() == printed
     assert json.loads((tmp_path / f"{name}.json").read_text()) == results
     assert layout(results) == layout(committed(name))
-    for row in results["cases"] + results["scaling"]:
-        assert TIMES <= row.keys()
-        assert row["emlib_ms"] > 0 and row["sklearn_ms"] > 0 and row["ratio"] > 0
+    for row in results["cases"] + results["scaling"]:  # (a quick run's times are noise: not checked)
+        assert TIMES <= row.keys() and all(np.isfinite(row[key]) for key in TIMES)
     assert results["machine"]["emlib threads"] == _parallel.n_threads()
 
 
