@@ -3,7 +3,7 @@
 For every page: no request fails and none leaves the local server; no
 JavaScript error; math is typeset by the bundled MathJax (no raw TeX left);
 the sidebar lists every chapter.  For every static slider: moving it changes
-the figure shown.
+the figure shown.  The search page finds pages with no network.
 
 Needs the book built into ``_build/html`` (``make book``) and chromium at
 ``/usr/bin/chromium`` (or ``$CHROMIUM``).  Without chromium the tests skip
@@ -256,3 +256,14 @@ def test_figures_keep_their_shape_when_the_page_shrinks_them(visit, page_path):
     squashed = [(src, round(natural, 3), round(shown, 3)) for src, natural, shown in shapes
                 if abs(shown / natural - 1) > 0.02]
     assert not squashed, f"figures shown with another aspect ratio (src, natural, shown): {squashed}"
+
+
+def test_the_search_page_finds_responsibility_with_no_network(visit):
+    """Sphinx's search runs in the page, on the index the build wrote: a query returns chapters."""
+    page = visit("search.html?q=responsibility")
+    results = page.page.locator("ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    found = {urlparse(href).path.lstrip("/") for href in
+             results.evaluate_all("links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")}
+    assert {"book/gmm.html", "book/soft.html"} <= found, f"search for 'responsibility' found only {sorted(found)}"
+    assert page.foreign == [] and page.failed == [] and page.errors == []
