@@ -370,16 +370,20 @@ def test_missing_e_step_on_repeated_rows_with_holes_matches_the_conditional_norm
 # likelihood as with the constant 0 (or as without the column, where the model allows).
 
 
+def groups_beside_a_constant(value: float):
+    """Two groups ``Y``, ``X`` = ``Y`` beside a column of ``value``, and two starting centers for each."""
+    Y = two_groups(1, n=30)
+    start = Y[[0, 20]]
+    return Y, np.c_[Y, np.full(len(Y), value)], start, np.c_[start, [value, value]]
+
+
 @pytest.mark.parametrize("value", CONSTANTS)
 def test_kmeans_is_blind_to_a_constant_column(value):
     # Correct: labels and inertia as without the column.  Hard from about 1e25: one frame scale serves
     # every feature, so the frame's origin must hit the constant exactly (an exact column mean); an
     # origin off by some ulps of the constant would set the scale by that error rather than by the
     # varying columns, and their distances, hence the labels, would be lost.
-    Y = two_groups(1, n=30)
-    X = np.c_[Y, np.full(len(Y), value)]
-    start = Y[[0, 20]]
-    full_start = np.c_[start, [value, value]]
+    Y, X, start, full_start = groups_beside_a_constant(value)
     base = kmeans.fit(Y, 2, init=start)
     result = kmeans.fit(X, 2, init=full_start)
     np.testing.assert_array_equal(kmeans.assign(X, full_start), kmeans.assign(Y, start))
@@ -397,10 +401,7 @@ def test_soft_kmeans_is_blind_to_a_constant_column(value):
     # Correct: as without the column, the likelihood lower by n/2 log(pi/beta).  Hard at 1e300: unless
     # the frame's origin is the constant exactly, the frame's scale follows its rounding error (~1e284)
     # and the varying columns' squared distances underflow to 0.
-    Y = two_groups(1, n=30)
-    X = np.c_[Y, np.full(len(Y), value)]
-    start = Y[[0, 20]]
-    full_start = np.c_[start, [value, value]]
+    Y, X, start, full_start = groups_beside_a_constant(value)
     np.testing.assert_allclose(soft.responsibilities(X, full_start, 0.5), soft.responsibilities(Y, start, 0.5),
                                rtol=1e-12, atol=1e-15)
     base = soft.fit(Y, start, 0.5, tol=0, max_iter=10)
