@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 # the chapters' kernel must be this environment's Python, which has emlib
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: book test lab notebooks bench clean
+.PHONY: book test lab notebooks student bench clean
 
 book: $(VENV)/.book
 	rm -rf _build
@@ -25,6 +25,12 @@ lab: $(VENV)/.book
 # Re-run every chapter and save it with its outputs (after changing a chapter or emlib).
 notebooks: $(VENV)/.book
 	$(BIN)/jupyter execute --inplace book/*.ipynb
+
+# The student edition: the chapter notebooks without solutions, each exercise
+# followed by a cell to answer in (_build/student/book/), and the book built
+# from them with no solution shown (_build/student/_build/html/).
+student: $(VENV)/.book
+	$(BIN)/python scripts/student_edition.py
 
 # emlib against scikit-learn, and the sliders of the built book: printed, saved
 # under benchmarks/results/, and shown by the appendix (book/performance.ipynb),

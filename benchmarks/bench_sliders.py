@@ -56,8 +56,9 @@ WATCH = """box => {
 def pages_with_sliders() -> list[str]:
     """The built pages of the chapters that make a slider (call one of ``emlib.widgets``' ``*_slider``)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [f"{entry['file']}.html" for entry in toc["chapters"]
-            if "_slider(" in (ROOT / f"{entry['file']}.ipynb").read_text()]
+    notebooks = [ROOT / f"{entry['file']}.ipynb" for part in toc["parts"] for entry in part["chapters"]]
+    return [f"{path.relative_to(ROOT).with_suffix('.html')}" for path in notebooks
+            if path.exists() and "_slider(" in path.read_text()]
 
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:

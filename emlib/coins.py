@@ -23,8 +23,8 @@ same for every coin, so it cancels in the responsibilities and does not move
 the maximum.  It only adds the constant ``sum(log(comb(n, h)))`` to the
 log-likelihood; ask for it with ``binomial_coefficient=True``.
 
-Numerics
---------
+Numerics of the coin mixture
+----------------------------
 Everything is computed with logarithms: ``0.6**500_000`` underflows to 0 in
 float64, but its logarithm is an ordinary number, and responsibilities come
 from differences of logarithms (log-sum-exp).  Rows of millions of tosses
@@ -70,6 +70,14 @@ class Params(NamedTuple):
         Each coin's probability of heads.
     weights : ndarray of shape (k,)
         The probability that a row was made with each coin; they sum to 1.
+
+    Examples
+    --------
+    With ``estimate_weights=True`` a fit estimates the weights too:
+
+    >>> result = fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=10, tol=0, estimate_weights=True)
+    >>> result.params.theta.round(2).tolist(), result.params.weights.round(2).tolist()
+    ([0.79, 0.51], [0.54, 0.46])
     """
 
     theta: np.ndarray
@@ -85,6 +93,14 @@ class Counts(NamedTuple):
         ``resp[i, j] * heads[i]``: the heads of row ``i`` credited to coin ``j``.
     tails : ndarray of shape (n_rows, k)
         ``resp[i, j] * (tosses[i] - heads[i])``: the same for tails.
+
+    Examples
+    --------
+    Row 0 shared evenly between the coins, row 1 given wholly to coin 0:
+
+    >>> counts = expected_counts([5, 9], 10, [[0.5, 0.5], [1.0, 0.0]])
+    >>> counts.heads.tolist(), counts.tails.tolist()
+    ([[2.5, 2.5], [9.0, 0.0]], [[2.5, 2.5], [1.0, 0.0]])
     """
 
     heads: np.ndarray
@@ -413,6 +429,17 @@ def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
         If the counts are bad, as in :func:`row_log_likelihoods`, or ``resp`` is not a finite,
         non-empty 2-d array with one row per row of ``heads``, entries from 0 to 1 and rows
         summing to 1.
+
+    Examples
+    --------
+    Summed over the rows, the counts give the M-step's estimate, heads over tosses:
+
+    >>> resp = [[0.5, 0.5], [1.0, 0.0]]
+    >>> counts = expected_counts([5, 9], 10, resp)
+    >>> counts.heads.sum(axis=0).tolist(), counts.tails.sum(axis=0).tolist()
+    ([11.5, 2.5], [3.5, 2.5])
+    >>> m_step([5, 9], 10, resp).round(4).tolist()
+    [0.7667, 0.5]
     """
     heads, tosses = _check_counts(heads, tosses)
     resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
@@ -569,6 +596,17 @@ def expected_log_likelihood(
         As :func:`log_likelihood`; also if ``resp`` is not a finite, non-empty 2-d array with
         one row per row of ``heads`` and one column per coin, entries from 0 to 1 and rows
         summing to 1.
+
+    Examples
+    --------
+    With the E-step's responsibilities at ``theta_t`` it is :func:`q_function`:
+
+    >>> heads, theta_t = [5, 9, 8, 4, 7], [0.6, 0.5]
+    >>> resp = e_step(heads, 10, theta_t)
+    >>> round(expected_log_likelihood(heads, 10, [0.7, 0.4], resp), 4)
+    -36.4108
+    >>> round(q_function(heads, 10, [0.7, 0.4], theta_t), 4)
+    -36.4108
     """
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta, stacked=True)

@@ -28,6 +28,12 @@ class CoinTosses(NamedTuple):
     coin : ndarray of shape (n_rows,)
         Which coin made each row: 0 for coin A, 1 for coin B.  EM does not
         see this; it is here to check the answer.
+
+    Examples
+    --------
+    >>> data = two_coins()
+    >>> data.sequences[0], int(data.heads[0]), int(data.tosses[0]), int(data.coin[0])
+    ('HTTTHHTHTH', 5, 10, 1)
     """
 
     sequences: tuple[str, ...]
@@ -142,6 +148,12 @@ class Penguins(NamedTuple):
         Each bird's species as an index into ``species_names``.
     species_names : tuple of str
         ``("Adelie", "Chinstrap", "Gentoo")``.
+
+    Examples
+    --------
+    >>> data = penguins()
+    >>> data.feature_names[2], data.species_names[int(data.species[-1])], float(data.X[-1, 2])
+    ('flipper length (mm)', 'Chinstrap', 198.0)
     """
 
     X: np.ndarray
@@ -209,6 +221,12 @@ class OldFaithful(NamedTuple):
         both in minutes.
     feature_names : tuple of str
         The two columns' names with their units, for axis labels.
+
+    Examples
+    --------
+    >>> data = old_faithful()
+    >>> data.feature_names, data.X[0].tolist()
+    (('eruption (min)', 'waiting time (min)'), [3.6, 79.0])
     """
 
     X: np.ndarray

@@ -57,7 +57,23 @@ E = TypeVar("E")  # what its E-step hands to its M-step
 
 
 class ConvergenceWarning(UserWarning):
-    """EM stopped at ``max_iter`` while the log-likelihood was still changing by more than ``tol``."""
+    """EM stopped at ``max_iter`` while the log-likelihood still changed by ``tol * n_rows`` or more.
+
+    The models' ``fit`` functions take ``tol`` per row of data, so a fit
+    converges when the log-likelihood per row settles to within ``tol``.
+
+    Examples
+    --------
+    Two iterations are too few for the default ``tol``:
+
+    >>> import warnings
+    >>> from emlib import coins
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     result = coins.fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=2)
+    >>> result.converged, caught[0].category.__name__
+    (False, 'ConvergenceWarning')
+    """
 
 
 @dataclass(frozen=True, eq=False)
@@ -66,11 +82,20 @@ class EMStep(Generic[P]):
 
     Attributes
     ----------
-    params
+    params : object
         The model's parameters (for example a ``coins.Params``).
     log_likelihood : float
         The log-likelihood of the data under ``params``, as the model's
         E-step computed it.
+
+    Examples
+    --------
+    The two-coin example after its first iteration:
+
+    >>> from emlib import coins
+    >>> step = coins.fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=2, tol=0).history[1]
+    >>> step.params.theta.round(3).tolist(), round(step.log_likelihood, 4)
+    ([0.713, 0.581], -31.8593)
     """
 
     params: P
@@ -83,7 +108,7 @@ class EMResult(Generic[P]):
 
     Attributes
     ----------
-    params
+    params : object
         The final parameters, ``history[-1].params``.
     log_likelihood : float
         Their log-likelihood, ``history[-1].log_likelihood``.
@@ -95,6 +120,19 @@ class EMResult(Generic[P]):
     converged : bool
         Whether the stopping rule (see :func:`run`) was met before
         ``max_iter`` iterations.
+
+    Examples
+    --------
+    Three iterations of the two-coin example; the log-likelihood never falls:
+
+    >>> from emlib import coins
+    >>> result = coins.fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=3, tol=0)
+    >>> result.n_iter, result.converged, len(result.history)
+    (3, False, 4)
+    >>> result.log_likelihoods.round(3).tolist()
+    [-33.094, -31.859, -31.723, -31.628]
+    >>> result.params.theta.round(3).tolist(), round(result.log_likelihood, 4)
+    ([0.768, 0.55], -31.6278)
     """
 
     params: P
@@ -172,7 +210,7 @@ def run(
 
     Parameters
     ----------
-    params0
+    params0 : object
         The starting parameters, in whatever form the model uses.
     e_step : callable
         ``e_step(params) -> (expectations, log_likelihood)``: the E-step,

@@ -25,8 +25,8 @@ model it is (:func:`covariance_type_of`):
 * ``"diag"``, shape ``(k, d)``: a variance per feature, no correlation;
 * ``"spherical"``, shape ``(k,)``: one variance for all features.
 
-Numerics
---------
+Numerics of Gaussian mixtures
+-----------------------------
 Densities are handled as logarithms and responsibilities come from
 log-sum-exp, so points far from every component get exact responsibilities
 rather than ``0 / 0``.  Distances are computed from each point's offset to
@@ -90,7 +90,12 @@ __all__ = [
     "align",
 ]
 
+#: The covariance models, the values of ``covariance_type``.  The shape of
+#: ``Params.covariances`` says which one a mixture has, ``(k, d, d)``, ``(k, d)`` or ``(k,)``
+#: (:func:`covariance_type_of`).
 COVARIANCE_TYPES = ("full", "diag", "spherical")
+#: The ways :func:`fit` picks its starting centers from ``k`` (the values of ``init``), the
+#: methods of :func:`emlib.kmeans.init_centers`.
 INIT_METHODS = kmeans.INIT_METHODS
 _LOG_2PI = np.log(2 * np.pi)
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
@@ -112,6 +117,14 @@ class Params(NamedTuple):
     covariances : ndarray of shape (k, d, d), (k, d) or (k,)
         The components' covariance matrices (``"full"``), their diagonals
         (``"diag"``) or a single variance each (``"spherical"``).
+
+    Examples
+    --------
+    One variance per component, shared by all features, makes a spherical mixture:
+
+    >>> params = Params(weights=[0.3, 0.7], means=[[0.0, 0.0], [5.0, 5.0]], covariances=[1.0, 2.0])
+    >>> covariance_type_of(params), predict([[4.0, 4.0]], params).tolist()
+    ('spherical', [1])
     """
 
     weights: np.ndarray
@@ -539,7 +552,18 @@ def _statistics(data: _Data, resp_of, anchors: np.ndarray, kind: str) -> _Statis
 
 
 class ComponentCollapse(ValueError):
-    """A component lost its points or its covariance became singular during fitting."""
+    """A component lost its points or its covariance became singular during fitting.
+
+    Examples
+    --------
+    An M-step that gives a component no responsibility at all:
+
+    >>> try:
+    ...     m_step([[0.0], [1.0]], [[1.0, 0.0], [1.0, 0.0]])
+    ... except ComponentCollapse as error:
+    ...     print(isinstance(error, ValueError), str(error).split(" (")[0])
+    True component 1 has no responsibility left
+    """
 
 
 def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[Params, float]:
@@ -602,6 +626,16 @@ def covariance_type_of(params: Params) -> str:
         If ``params`` is inconsistent with itself: parts not finite, non-empty arrays of matching
         shapes, weights negative or not summing to 1, a covariance not symmetric positive
         definite.
+
+    Examples
+    --------
+    >>> means = [[0.0, 0.0], [5.0, 5.0]]
+    >>> covariance_type_of(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
+    'full'
+    >>> covariance_type_of(Params([0.5, 0.5], means, [[1.0, 2.0], [1.0, 1.0]]))
+    'diag'
+    >>> covariance_type_of(Params([0.5, 0.5], means, [1.0, 2.0]))
+    'spherical'
     """
     return _kind(_check_params(params).covariances)
 
@@ -687,6 +721,14 @@ def log_density(X: object, params: Params) -> np.ndarray:
         As :func:`e_step`.
     ValueError
         As :func:`e_step`.
+
+    Examples
+    --------
+    >>> X, params = [[0.0], [5.0]], Params([0.5, 0.5], [[0.0], [10.0]], [1.0, 1.0])
+    >>> log_density(X, params).round(4)
+    array([ -1.6121, -13.4189])
+    >>> round(float(log_density(X, params).sum()), 4), round(log_likelihood(X, params), 4)
+    (-15.031, -15.031)
     """
     X = _check_X(X)
     return _log_resp(X, _check_params(params, X.shape[1]))[1]
@@ -726,6 +768,17 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
         component is no error here), or ``resp`` is not a finite, non-empty 2-d array with one
         row per row of ``X`` and one column per component, entries from 0 to 1 and rows
         summing to 1.
+
+    Examples
+    --------
+    The M-step raises it, for the responsibilities it is given:
+
+    >>> X = [[0.0], [0.5], [3.0]]
+    >>> params_t = Params([0.5, 0.5], [[0.0], [3.0]], [1.0, 1.0])
+    >>> resp, _ = e_step(X, params_t)
+    >>> new = m_step(X, resp, covariance_type="spherical", reg_covar=0)
+    >>> round(expected_log_likelihood(X, params_t, resp), 4), round(expected_log_likelihood(X, new, resp), 4)
+    (-5.2024, -3.4531)
     """
     X = _check_X(X)
     params = _check_params(params, X.shape[1])
@@ -814,6 +867,14 @@ def predict(X: object, params: Params) -> np.ndarray:
         As :func:`e_step`.
     ValueError
         As :func:`e_step`.
+
+    Examples
+    --------
+    Two equal components: each point goes to the nearer one.
+
+    >>> params = Params([0.5, 0.5], [[0.0], [10.0]], [1.0, 1.0])
+    >>> predict([[1.0], [4.0], [6.0], [12.0]], params)
+    array([0, 0, 1, 1])
     """
     return np.argmax(e_step(X, params)[0], axis=1)
 
@@ -1226,6 +1287,17 @@ def n_parameters(params: Params) -> int:
         As :func:`covariance_type_of`.
     ValueError
         As :func:`covariance_type_of`.
+
+    Examples
+    --------
+    Two components in two dimensions: 1 weight and 4 mean entries, then 2 x 3 (full) or 2 x 1
+    (spherical) covariance entries.
+
+    >>> means = [[0.0, 0.0], [5.0, 5.0]]
+    >>> n_parameters(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
+    11
+    >>> n_parameters(Params([0.5, 0.5], means, [1.0, 2.0]))
+    7
     """
     params = _check_params(params)
     k, d = params.means.shape
@@ -1256,9 +1328,17 @@ def bic(X: object, params: Params) -> float:
         As :func:`e_step`.
     ValueError
         As :func:`e_step`.
+
+    Examples
+    --------
+    Points drawn from two components: BIC is lowest for ``k = 2``.
+
+    >>> X, _ = sample(Params([0.5, 0.5], [[0.0], [6.0]], [1.0, 1.0]), 200, rng=0)
+    >>> [round(bic(X, fit(X, k, rng=0).params), 1) for k in (1, 2, 3)]
+    [1033.4, 876.5, 880.9]
     """
     X = _check_X(X)
-    return -2 * log_likelihood(X, params) + n_parameters(params) * np.log(len(X))
+    return float(-2 * log_likelihood(X, params) + n_parameters(params) * np.log(len(X)))
 
 
 def aic(X: object, params: Params) -> float:
@@ -1274,6 +1354,15 @@ def aic(X: object, params: Params) -> float:
         As :func:`e_step`.
     ValueError
         As :func:`e_step`.
+
+    Examples
+    --------
+    The data of :func:`bic`'s example: AIC, which charges less per parameter, is lowest
+    for ``k = 3``.
+
+    >>> X, _ = sample(Params([0.5, 0.5], [[0.0], [6.0]], [1.0, 1.0]), 200, rng=0)
+    >>> [round(float(aic(X, fit(X, k, rng=0).params)), 1) for k in (1, 2, 3)]
+    [1026.8, 860.0, 854.5]
     """
     return -2 * log_likelihood(X, params) + 2 * n_parameters(params)
 

@@ -22,8 +22,8 @@ already sits on its center, as when there are more clusters than distinct
 points), a remaining empty cluster is put on the farthest point, a duplicate
 of an existing center.
 
-Numerics
---------
+Numerics of k-means
+-------------------
 Before iterating, X is shifted to near its mean and scaled by a power of two,
 so the squared distances ``|x|^2 - 2 x.c + |c|^2`` keep their precision
 however far the data sit from the origin and never overflow: labels are right
@@ -61,6 +61,7 @@ __all__ = [
     "fit",
 ]
 
+#: The methods of :func:`init_centers`, the names ``fit``'s ``init`` takes.
 INIT_METHODS = ("k-means++", "random")
 
 
@@ -74,6 +75,14 @@ class KMeansStep:
         The centers the points are assigned to.
     inertia : float
         The sum of squared distances from each point to its nearest center.
+
+    Examples
+    --------
+    From a poor start, the inertia of each step never rises:
+
+    >>> result = fit([[0.0], [1.0], [9.0]], 2, init=[[0.0], [1.0]])
+    >>> [(step.centers.ravel().tolist(), step.inertia) for step in result.history]
+    [([0.0, 1.0], 64.0), ([0.0, 5.0], 17.0), ([0.5, 9.0], 0.5)]
     """
 
     centers: np.ndarray
@@ -101,6 +110,14 @@ class KMeansResult:
         ``history[0]`` holds the initial centers, ``history[t]`` the centers
         after ``t`` update steps, each with the inertia of the assignment to
         them; ``len(history) == n_iter + 1`` and the inertia never rises.
+
+    Examples
+    --------
+    >>> result = fit([[0.0], [2.0], [10.0]], 2, init=[[0.0], [10.0]])
+    >>> result.centers.ravel().tolist(), result.labels.tolist(), result.inertia
+    ([1.0, 10.0], [0, 0, 1], 2.0)
+    >>> result.n_iter, result.converged, len(result.history)
+    (1, True, 2)
     """
 
     centers: np.ndarray

@@ -96,7 +96,11 @@ __all__ = [
     "compare",
 ]
 
+#: The ways :func:`hide` decides which entries go missing, the values of its ``mechanism``.
+#: Missing completely at random, at random given another feature, and not at random (by the
+#: entries' own size).
 MECHANISMS = ("MCAR", "MAR", "MNAR")
+#: The repairs :func:`compare` scores, in the order of its dict's keys.
 REPAIRS = ("drop incomplete rows", "fill with means", "EM")
 _LOG_2PI = np.log(2 * np.pi)
 
@@ -110,6 +114,16 @@ class Params(NamedTuple):
         The mean vector.
     covariance : ndarray of shape (d, d)
         The covariance matrix: symmetric and positive definite.
+
+    Examples
+    --------
+    Without holes, a fit gives the sample mean and the maximum-likelihood covariance (divisor
+    ``n``):
+
+    >>> X = np.array([[0.0, 1.0], [2.0, 3.0], [4.0, 2.0]])
+    >>> params = fit(X).params
+    >>> params.mean.tolist(), params.covariance.round(4).tolist()
+    ([2.0, 2.0], [[2.6667, 0.6667], [0.6667, 0.6667]])
     """
 
     mean: np.ndarray
@@ -129,6 +143,16 @@ class Expectations(NamedTuple):
         row, the conditional covariance of its missing entries, in their rows
         and columns, zero elsewhere.  Adding it to the scatter of ``filled``
         gives the expected scatter of the complete data.
+
+    Examples
+    --------
+    Row 0's hole is filled by regression on its observed entry, ``0.5 * 2.0``, and its
+    conditional variance, ``1 - 0.5**2``, is added up:
+
+    >>> params = Params(np.zeros(2), np.array([[1.0, 0.5], [0.5, 1.0]]))
+    >>> expectations, _ = e_step([[2.0, np.nan], [0.0, 1.0]], params)
+    >>> expectations.filled.tolist(), expectations.conditional_covariance.tolist()
+    ([[2.0, 1.0], [0.0, 1.0]], [[0.0, 0.0], [0.0, 0.75]])
     """
 
     filled: np.ndarray
@@ -722,6 +746,16 @@ class Repair(NamedTuple):
         The largest error of an estimated covariance entry.
     fill_error : float or None
         The root mean square error of the filled-in entries, or ``None``.
+
+    Examples
+    --------
+    EM's repair of a table whose second column lost about 30 % of its entries:
+
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.multivariate_normal([0, 0], [[1, 0.9], [0.9, 1]], size=500)
+    >>> repair = compare(X, hide(X, 0.3, column=1, rng=1))["EM"]
+    >>> repair.params.mean.round(2).tolist(), round(repair.mean_error, 3), round(repair.fill_error, 2)
+    ([0.09, 0.07], 0.01, 0.43)
     """
 
     params: Params

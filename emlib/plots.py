@@ -1,10 +1,13 @@
 """Figures for the chapters (needs the ``plots`` extra: matplotlib).
 
-Every function returns a :class:`NotebookFigure`, a matplotlib figure built
-without pyplot, so nothing accumulates in global state: a notebook shows it
-(sharp on high-resolution screens) when it is a cell's value, whatever the
-matplotlib backend, and a script saves it with ``fig.savefig(...)``.
-Functions that draw into an existing axes take ``ax=`` and return it.
+Every function that makes a figure returns a :class:`NotebookFigure`, a
+matplotlib figure built without pyplot, so nothing accumulates in global
+state (there is nothing to close): a notebook shows it (sharp on
+high-resolution screens) when it is a cell's value, whatever the matplotlib
+backend, and a script saves it with ``fig.savefig(...)``.  The ``*_frames``
+functions return such figures in a list, one per frame of a slider
+(:mod:`emlib.widgets`).  Functions that draw into an existing axes take
+``ax=`` and return it.
 """
 
 from __future__ import annotations
@@ -79,6 +82,14 @@ class NotebookFigure(Figure):
 
     It renders at twice the resolution it is shown at, so that it stays sharp
     on high-resolution screens and when the HTML book is zoomed.
+
+    Examples
+    --------
+    What Jupyter calls to show a figure: a PNG, and text for consoles.
+
+    >>> fig, _ = new_figure(panel_size=(1.0, 1.0))
+    >>> isinstance(fig, NotebookFigure), sorted(fig._repr_mimebundle_()[0])
+    (True, ['image/png', 'text/plain'])
     """
 
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -108,6 +119,12 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, panel_size: tuple[float, float
     ValueError
         If ``nrows`` or ``ncols`` is below 1, or ``panel_size`` does not have
         2 entries or has one that is not positive and finite.
+
+    Examples
+    --------
+    >>> fig, axes = new_figure(2, 3, panel_size=(2.0, 1.5))
+    >>> axes.shape, fig.get_size_inches().tolist()
+    ((2, 3), [6.0, 3.0])
     """
     nrows = check_int(nrows, "nrows", minimum=1)
     ncols = check_int(ncols, "ncols", minimum=1)
@@ -132,6 +149,13 @@ def data_limits(X: object, margin: float = 0.08) -> tuple[tuple[float, float], t
     ValueError
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, or
         ``margin`` is negative or not finite.
+
+    Examples
+    --------
+    8 % of each side's span is added at either end:
+
+    >>> np.round(data_limits([[0.0, 0.0], [10.0, 5.0]]), 2).tolist()
+    [[-0.8, 10.8], [-0.4, 5.4]]
     """
     X = _check_2d_points(X)
     margin = check_float(margin, "margin", minimum=0.0)
@@ -307,6 +331,14 @@ def kmeans_state(
         value when ``centers`` is None); ``previous_centers`` is given
         without ``centers`` or with a different shape; or ``limits`` is not
         two pairs ``(low, high)`` of finite numbers with ``low < high``.
+
+    Examples
+    --------
+    >>> fig, axes = new_figure()
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> ax = kmeans_state(X, [[0.0, 0.5], [4.0, 0.5]], [0, 0, 1, 1], ax=axes[0, 0], title="two clusters")
+    >>> ax.get_title(), len(ax.collections)  # the points, the centers
+    ('two clusters', 2)
     """
     X = _check_2d_points(X)
     if centers is not None:
@@ -384,6 +416,15 @@ def kmeans_steps(X: object, result: kmeans.KMeansResult, *, n_iterations: int | 
         result does not fit ``X`` (centers not of 2 columns, not one label per
         point) or has no iterations, or ``n_iterations`` is not between 1 and
         ``result.n_iter``.
+
+    Examples
+    --------
+    >>> from emlib import kmeans
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> result = kmeans.fit(X, 2, init=[[0.0, 0.0], [0.0, 1.0]])
+    >>> fig = kmeans_steps(X, result)
+    >>> result.n_iter, len(fig.axes), fig.axes[1].get_title()
+    (1, 2, 'iteration 1: update   (J = 16.0)')
     """
     X = _check_2d_points(X)
     result = kmeans._check_result(result, X=X)
@@ -422,6 +463,14 @@ def kmeans_frames(X: object, result: kmeans.KMeansResult) -> list[tuple[str, Fig
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, or the
         result does not fit ``X`` (centers not of 2 columns, not one label
         per point).
+
+    Examples
+    --------
+    >>> from emlib import kmeans
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> frames = kmeans_frames(X, kmeans.fit(X, 2, init=[[0.0, 0.0], [0.0, 1.0]]))
+    >>> [label for label, _ in frames]
+    ['1 · assign', '1 · update', 'final']
     """
     X = _check_2d_points(X)
     result = kmeans._check_result(result, X=X)
@@ -461,6 +510,18 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
         are no results, ``titles`` does not have one entry per result, or a
         result does not fit ``X`` (centers not of 2 columns, not one label
         per point).
+
+    Examples
+    --------
+    A start on one side stays stuck; a start on both sides finds the two groups.
+
+    >>> from emlib import kmeans
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> starts = [[[0.0, 0.0], [0.0, 1.0]], [[0.0, 0.0], [4.0, 0.0]]]
+    >>> results = [kmeans.fit(X, 2, init=start) for start in starts]
+    >>> fig = kmeans_starts(X, results, ["one side", "both sides"])
+    >>> [ax.get_title().splitlines()[1] for ax in fig.axes]
+    ['final J = 16.0 after 1 update', 'final J = 1.0 after 1 update']
     """
     X = _check_2d_points(X)
     results = _each_result(results, lambda result, name: kmeans._check_result(result, name, X))
@@ -470,7 +531,8 @@ def kmeans_starts(X: object, results: Sequence[kmeans.KMeansResult], titles: Seq
     for ax, result, title in zip(axes[0], results, titles):
         kmeans_state(X, result.centers, result.labels, ax=ax, limits=limits, regions=True,
                      previous_centers=result.history[0].centers,
-                     title=f"{title}\nfinal J = {result.inertia:.1f} after {result.n_iter} updates")
+                     title=f"{title}\nfinal J = {result.inertia:.1f} after {result.n_iter} "
+                           f"update{'' if result.n_iter == 1 else 's'}")
     return fig
 
 
@@ -506,6 +568,13 @@ def clusterings(
         per labeling, there are no labelings, or a labeling does not have one
         entry per point or has values outside ``0 .. k-1`` (any negative
         value when its panel has no centers).
+
+    Examples
+    --------
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> fig = clusterings(X, [None, [0, 0, 1, 1]], ["the data", "two clusters"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['the data', 'two clusters']
     """
     X = _check_2d_points(X)
     labelings = _at_least_one(labelings, "labelings", "labeling", items="label arrays (or None)")
@@ -544,6 +613,14 @@ def inertia_trace(X: object, results: Sequence[kmeans.KMeansResult], names: Sequ
         ``names`` does not have one entry per result, or a result does not fit
         ``X`` (its centers do not have as many columns, or its labels are not
         one per row).
+
+    Examples
+    --------
+    >>> from emlib import kmeans
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> fig = inertia_trace(X, [kmeans.fit(X, 2, init=[[0.0, 0.0], [0.0, 1.0]])], ["a poor start"])
+    >>> fig.axes[0].get_ylabel(), fig.axes[0].lines[0].get_ydata().tolist()
+    ('inertia J', [32.0, 16.0, 16.0])
     """
     X = check_array(X, "X", ndim=2, shape_hint="of shape (n_samples, n_features)")
     results = _each_result(results, lambda result, name: kmeans._check_result(result, name, X))
@@ -572,6 +649,12 @@ def final_inertias(samples: dict[str, Sequence[float]], *, best: float | None = 
     ValueError
         If ``samples`` is empty, a sample is not a finite, non-empty 1-d
         array, or ``best`` is not finite.
+
+    Examples
+    --------
+    >>> fig = final_inertias({"random": [2.0, 2.0, 9.5], "k-means++": [2.0, 2.0, 2.0]}, best=2.0)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_legend_handles_labels()[1]
+    ('final inertia J', ['random', 'k-means++', 'best found'])
     """
     arrays = _check_finals(samples, "inertias")
     best = None if best is None else check_float(best, "best")
@@ -691,6 +774,16 @@ def coin_landscape(
         entry per result, the counts are negative, not whole, of different
         lengths or have more heads than tosses, or ``weights`` does not have
         2 non-negative entries summing to 1.
+
+    Examples
+    --------
+    The surface and a colour bar, whose label gives the highest log-likelihood on the grid:
+
+    >>> from emlib import coins
+    >>> result = coins.fit([5, 9, 8, 4, 7], 10, [0.6, 0.5])
+    >>> fig = coin_landscape([5, 9, 8, 4, 7], 10, [result], names=["from (0.6, 0.5)"])
+    >>> len(fig.axes), fig.axes[1].get_ylabel()
+    (2, 'log-likelihood − its maximum (-31.57)')
     """
     results = _each_result(results, _check_coin_result, empty=True)
     if names is not None:
@@ -760,6 +853,14 @@ def coin_start_frames(
         more heads than tosses; ``starts_a`` or ``starts_b`` is not a finite,
         non-empty 1-d array of distinct values strictly between 0 and 1; or
         ``max_iter`` or ``tol`` is negative (or ``tol`` not finite).
+
+    Examples
+    --------
+    >>> frames = coin_start_frames([5, 9, 8, 4, 7], 10, [0.6, 0.4], [0.5])
+    >>> len(frames), len(frames[0])
+    (2, 1)
+    >>> frames[0][0].axes[0].get_title().splitlines()[0]
+    'start (0.60, 0.50) → (0.80, 0.52)'
     """
     starts_a = _check_starts(starts_a, "starts_a")
     starts_b = _check_starts(starts_b, "starts_b")
@@ -812,6 +913,15 @@ def log_likelihood_trace(results: Sequence[em.EMResult], names: Sequence[str]) -
     ValueError
         If there are no results, or ``names`` does not have one entry per
         result.
+
+    Examples
+    --------
+    >>> from emlib import coins
+    >>> starts = [[0.6, 0.5], [0.3, 0.9]]
+    >>> results = [coins.fit([5, 9, 8, 4, 7], 10, start, max_iter=5, tol=0) for start in starts]
+    >>> fig = log_likelihood_trace(results, ["(0.6, 0.5)", "(0.3, 0.9)"])
+    >>> fig.axes[0].get_ylabel(), [len(line.get_xdata()) for line in fig.axes[0].lines]
+    ('log-likelihood', [6, 6])
     """
     results = _each_result(results, _check_em_result)
     names = _one_per(names, len(results), "names", "result")
@@ -922,6 +1032,17 @@ def soft_state(
         to 1, of shape ``(n_samples, k)``; ``sigma`` is negative or not
         finite; or ``limits`` is not two pairs ``(low, high)`` of finite
         numbers with ``low < high``.
+
+    Examples
+    --------
+    The points, the centers, and a circle of radius ``sigma`` around each center:
+
+    >>> from emlib import soft
+    >>> fig, axes = new_figure()
+    >>> X, centers = [[0.0, 0.0], [2.0, 0.0], [4.0, 0.0]], [[0.0, 0.0], [4.0, 0.0]]
+    >>> ax = soft_state(X, centers, soft.responsibilities(X, centers, beta=0.5), ax=axes[0, 0], sigma=1.0)
+    >>> len(ax.collections), len(ax.patches)
+    (2, 2)
     """
     X = _check_2d_points(X)
     centers = _check_2d_points(centers, "centers")
@@ -979,6 +1100,15 @@ def soft_assignments(X: object, centers: object, resps: Sequence[object], titles
         If there are no arrays of responsibilities, ``titles`` does not have
         one entry per array, or ``X``, ``centers`` or an array of ``resps``
         is not valid (as in :func:`soft_state`).
+
+    Examples
+    --------
+    >>> from emlib import soft
+    >>> X, centers = [[0.0, 0.0], [1.0, 0.0], [4.0, 0.0]], [[0.0, 0.0], [4.0, 0.0]]
+    >>> resps = [soft.responsibilities(X, centers, beta) for beta in (0.05, 2.0)]
+    >>> fig = soft_assignments(X, centers, resps, ["soft", "stiff"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['soft', 'stiff']
     """
     X = _check_2d_points(X)
     centers = _check_2d_points(centers, "centers")
@@ -1048,6 +1178,14 @@ def soft_kmeans_frames(X: object, results: Sequence[em.EMResult]) -> list[tuple[
         If ``X`` is not a finite, non-empty array of shape ``(n, 2)``, there
         are no results, two have the same ``beta``, or their centers are not
         points of the plane.
+
+    Examples
+    --------
+    >>> from emlib import soft
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> results = [soft.fit(X, [[1.0, 0.0], [3.0, 1.0]], beta) for beta in (0.05, 2.0)]
+    >>> [label for label, _ in soft_kmeans_frames(X, results)]
+    ['0.05', '2']
     """
     X = _check_2d_points(X)
     results = _each_result(results, _check_soft_result)
@@ -1176,6 +1314,17 @@ def mixture_state(
         negative or not summing to 1, a covariance not symmetric positive
         definite; or ``limits`` is not two pairs ``(low, high)`` of finite
         numbers with ``low < high``.
+
+    Examples
+    --------
+    1-d data: the two weighted components and their sum are three curves.
+
+    >>> from emlib import gmm
+    >>> fig, axes = new_figure()
+    >>> params = gmm.Params([0.5, 0.5], [[0.0], [4.0]], [1.0, 1.0])
+    >>> ax = mixture_state([[0.0], [1.0], [4.0]], params, ax=axes[0, 0])
+    >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.lines)
+    ('x', 'density', 3)
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
@@ -1228,6 +1377,15 @@ def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> 
         ``titles`` does not have one entry per mixture, there are no
         mixtures, or a mixture is inconsistent with ``X`` or with itself (as
         in :func:`mixture_state`).
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> start = gmm.Params([0.5, 0.5], [[0.0], [1.0]], [1.0, 1.0])
+    >>> end = gmm.Params([0.5, 0.5], [[0.0], [4.0]], [1.0, 1.0])
+    >>> fig = mixtures([[0.0], [1.0], [4.0]], [start, end], ["start", "end"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['start', 'end']
     """
     X = _check_mixture_data(X)
     if isinstance(params, gmm.Params):
@@ -1267,6 +1425,12 @@ def mixture_histograms(x: object, labels: object) -> Figure:
     ValueError
         If ``x`` is not a finite, non-empty array of shape ``(n, 1)``, or
         ``labels`` does not have shape ``(n,)`` or has a negative value.
+
+    Examples
+    --------
+    >>> fig = mixture_histograms([[0.0], [0.5], [4.0], [4.5]], [0, 0, 1, 1])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['where the points came from', 'what EM is given']
     """
     x = check_array(x, "x", ndim=2, shape_hint="of shape (n, 1)")
     if x.shape[1] != 1:
@@ -1306,6 +1470,15 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns, or the
         result's mixtures do not have as many features as ``X``.
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.5], [4.0], [4.5]]
+    >>> start = gmm.Params([0.5, 0.5], [[1.0], [3.0]], [1.0, 1.0])
+    >>> result = gmm.fit(X, start, covariance_type="spherical", max_iter=2, tol=0)
+    >>> [label for label, _ in mixture_frames(X, result)]
+    ['0', '1', '2']
     """
     X = _check_mixture_data(X)
     result = _check_gmm_result(result, X=X)
@@ -1377,6 +1550,14 @@ def lower_bound_frames(heads: object, tosses: object, result: em.EMResult) -> li
     ValueError
         If ``result`` is not a fit of two coins, or the counts are negative,
         not whole, of different lengths or have more heads than tosses.
+
+    Examples
+    --------
+    >>> from emlib import coins
+    >>> heads = [5, 9, 8, 4, 7]
+    >>> frames = lower_bound_frames(heads, 10, coins.fit(heads, 10, [0.6, 0.5], max_iter=2, tol=0))
+    >>> [label for label, _ in frames], frames[0][1].axes[0].get_legend_handles_labels()[1]
+    (['0', '1', '2'], ['log-likelihood', 'lower bound at step t', 'its maximum: next θ_A'])
     """
     result = _check_coin_result(result)
     slices = [_bound_slice(heads, tosses, step.params) for step in result.history]
@@ -1473,6 +1654,14 @@ def function_slices(
         not a finite, non-empty 2-d array with one column per entry of
         ``center``, a direction is zero, ``radius`` is not positive and
         finite, ``n_points`` is below 3, or ``fun(center)`` is not finite.
+
+    Examples
+    --------
+    At the maximum of ``-|v|^2`` no curve rises above 0:
+
+    >>> fig = function_slices(lambda v: -v @ v, [0.0, 0.0], [[1.0, 0.0], [1.0, 1.0]], n_points=5)
+    >>> [float(curve.get_ydata().max()) for curve in fig.axes[0].lines[:2]]
+    [0.0, 0.0]
     """
     if not callable(fun):
         raise TypeError(f"fun must be callable; got {type(fun).__name__}")
@@ -1545,6 +1734,12 @@ def error_against_n(
         increasing values, ``errors`` is empty, a curve does not have one
         finite, positive value per size, or ``reference_slope`` is not
         finite.
+
+    Examples
+    --------
+    >>> fig = error_against_n([10, 100, 1000], {"mean": [0.3, 0.1, 0.03]})
+    >>> fig.axes[0].get_xscale(), fig.axes[0].get_legend_handles_labels()[1]
+    ('log', ['mean', '∝ n^-0.5'])
     """
     sizes = check_array(sizes, "sizes", ndim=1, shape_hint="(m,)")
     if np.any(sizes <= 0) or np.any(np.diff(sizes) <= 0):
@@ -1663,6 +1858,17 @@ def imputation_state(
         two different features; ``feature_names`` does not hold one name per
         feature; or ``limits`` is not two pairs ``(low, high)`` of finite
         numbers with ``low < high``.
+
+    Examples
+    --------
+    >>> from emlib import missing
+    >>> X_hidden = [[0.0, 0.0], [1.0, 1.2], [2.0, 1.8], [3.0, np.nan]]
+    >>> params = missing.Params(np.array([1.5, 1.5]), np.array([[1.25, 1.2], [1.2, 1.25]]))
+    >>> fig, axes = new_figure()
+    >>> ax = imputation_state(X_hidden, params, missing.impute(X_hidden, params), ax=axes[0, 0],
+    ...                       feature_names=["x", "y"])
+    >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.collections)  # the observed rows, the filled ones
+    ('x', 'y', 2)
     """
     X_hidden = check_array(X_hidden, "X_hidden", ndim=2, shape_hint="(n, d)", allow_nan=True)
     d = X_hidden.shape[1]
@@ -1766,6 +1972,17 @@ def imputations(
         fit ``X`` (as in :func:`imputation_state`); ``columns`` does not
         name two different features of ``X``; or ``feature_names`` does not
         hold one name per feature.
+
+    Examples
+    --------
+    >>> from emlib import missing
+    >>> X = np.random.default_rng(0).multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=50)
+    >>> hidden = missing.hide(X, 0.3, column=1, rng=0)
+    >>> repairs = missing.compare(X, hidden)
+    >>> panels = {name: (hidden, repairs[name].params, repairs[name].filled)
+    ...           for name in ("fill with means", "EM")}
+    >>> [ax.get_title() for ax in imputations(X, panels).axes]
+    ['fill with means', 'EM']
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
     panels = {title: _check_imputation_panel(panel, f"panels[{title!r}]", X.shape)
@@ -1831,6 +2048,13 @@ def imputation_frames(
         fails (see :func:`emlib.missing.compare`: a
         constant column of ``X``, a column left with no observed entry, a
         covariance estimate that turns singular).
+
+    Examples
+    --------
+    >>> X = np.random.default_rng(0).multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=50)
+    >>> frames = imputation_frames(X, [0.1, 0.3], rng=0)
+    >>> [label for label, _ in frames], len(frames[0][1].axes)
+    (['10 %', '30 %'], 3)
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
     fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
@@ -1923,6 +2147,12 @@ def point_sets(
         If ``panels`` is empty, a panel's points are not a finite, non-empty
         ``(n, 2)`` array, or ``axis_labels`` does not have one pair per
         panel.
+
+    Examples
+    --------
+    >>> fig = point_sets({"in metres": [[0.0, 1.0], [1.0, 2.0]], "in mm": [[0.0, 1000.0], [1.0, 2000.0]]})
+    >>> [ax.get_title() for ax in fig.axes]
+    ['in metres', 'in mm']
     """
     panels = _check_dict(panels, "panels", "panel", "of title -> points of shape (n, 2)")
     points = {title: _check_2d_points(value, f"panels[{title!r}]") for title, value in panels.items()}
@@ -1986,6 +2216,12 @@ def final_log_likelihoods(
     ValueError
         If ``samples`` is empty, a sample is not a finite, non-empty 1-d
         array, ``best`` is not finite, or ``bins`` is below 1.
+
+    Examples
+    --------
+    >>> fig = final_log_likelihoods({"random": [-10.0, -10.0, -12.5]}, best=-10.0, bins=5)
+    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_legend_handles_labels()[1]
+    ('final log-likelihood', ['random (3 runs)', 'best found'])
     """
     arrays = _check_finals(samples, "log-likelihoods")
     if best is not None:
@@ -2053,6 +2289,17 @@ def local_optima_frames(
         or 2 columns, a result does not fit ``X`` (as in
         :func:`mixture_state`), ``decimals`` or ``max_frames`` is out of
         range, or ``feature_names`` does not name every feature.
+
+    Examples
+    --------
+    Six runs on three groups of points with two components reach two optima:
+
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.1], [3.0], [3.1], [6.0], [6.1]]
+    >>> results = [gmm.fit(X, 2, init="random", reg_covar=1e-2, rng=seed) for seed in range(6)]
+    >>> frames = local_optima_frames(X, results)
+    >>> [label for label, _ in frames], [fig.axes[1].get_title() for _, fig in frames]
+    (['1', '2'], ['reached by 3 of 6 runs', 'reached by 3 of 6 runs'])
     """
     X = _check_mixture_data(X)
     results = _each_result(results, lambda result, name: _check_gmm_result(result, name, X))
@@ -2125,6 +2372,16 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
         ``em.EMStep`` of a Gaussian mixture.
     ValueError
         If ``runs`` is empty, or a run has no steps.
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.5], [4.0], [4.5]]
+    >>> start = gmm.Params([0.5, 0.5], [[1.0], [3.0]], [1.0, 1.0])
+    >>> result = gmm.fit(X, start, covariance_type="spherical", max_iter=3, tol=0)
+    >>> fig = collapse_trace({"a run": result.history[1:]})
+    >>> [ax.get_ylabel() for ax in fig.axes], fig.axes[1].get_yscale()
+    (['log-likelihood', 'smallest variance'], 'log')
     """
     runs = _check_dict(runs, "runs", "run", "of name -> steps of gmm.fit (em.EMStep)")
     checked = {}
@@ -2194,6 +2451,14 @@ def convergence_rates(
     ValueError
         If there are no results, ``names`` does not give one entry per
         result, a run has no iterations, or ``floor`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> from emlib import coins
+    >>> result = coins.fit([5, 9, 8, 4, 7], 10, [0.6, 0.5], max_iter=30, tol=0)
+    >>> fig = convergence_rates([result], ["two coins"])
+    >>> [ax.get_ylabel() for ax in fig.axes], fig.axes[0].get_yscale()
+    (['log-likelihood gap', 'parameter distance'], 'log')
     """
     results = _each_result(results, _check_em_result)
     for index, result in enumerate(results):
@@ -2270,6 +2535,14 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
         If ``ks`` is not a non-empty 1-d array of positive integers in
         increasing order, ``scores`` or one of its entries is empty, or a
         curve does not have one finite value per ``k``.
+
+    Examples
+    --------
+    The BIC values of :func:`emlib.gmm.bic`'s example:
+
+    >>> fig = information_criteria([1, 2, 3], {"BIC": {"full": [1033.4, 876.5, 880.9]}})
+    >>> fig.axes[0].get_title()
+    'BIC: lowest at full, k = 2'
     """
     ks = check_array(ks, "ks", ndim=1, shape_hint="(m,)")
     if np.any(ks < 1) or np.any(ks != np.round(ks)) or np.any(np.diff(ks) <= 0):

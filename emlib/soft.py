@@ -23,8 +23,8 @@ log-likelihood of that mixture (:func:`log_likelihood`) never falls.  As
 ``beta`` goes to 0 they become uniform, so that every center moves to the
 mean of all the data.
 
-Numerics
---------
+Numerics of soft k-means
+------------------------
 Squared distances are computed from differences, not from
 ``|x|^2 - 2 x.c + |c|^2``, in a frame where the data are of unit size (as in
 :mod:`emlib.kmeans`), so they neither cancel nor overflow.  The softmax is
@@ -69,6 +69,14 @@ class Params(NamedTuple):
     beta : float
         The stiffness, fixed during a fit: the mixture's components are round
         Normals with the shared variance ``1 / (2 * beta)`` along every axis.
+
+    Examples
+    --------
+    A fit moves the centers and keeps ``beta`` as it was given:
+
+    >>> result = fit([[0.0], [1.0], [9.0], [10.0]], [[2.0], [8.0]], beta=1.0)
+    >>> result.params.centers.round(3).ravel().tolist(), result.params.beta
+    ([0.5, 9.5], 1.0)
     """
 
     centers: np.ndarray

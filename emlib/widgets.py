@@ -63,6 +63,14 @@ def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> byt
     ValueError
         If ``dpi`` is below 1 or too small for matplotlib to draw the
         figure's text, or ``colors`` is not between 2 and 256.
+
+    Examples
+    --------
+    >>> from emlib import plots
+    >>> fig, _ = plots.new_figure(panel_size=(1.0, 1.0))
+    >>> png = figure_png(fig, dpi=50)
+    >>> png[1:4], len(figure_png(fig, dpi=50, colors=4)) < len(png)
+    (b'PNG', True)
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
@@ -184,6 +192,16 @@ def frame_slider(
     ValueError
         If there are no frames, or ``labels`` does not give one distinct label
         per frame, or ``value`` is not a frame index.
+
+    Examples
+    --------
+    The box holds the style rule, the slider and the frames:
+
+    >>> from emlib import plots
+    >>> frames = [plots.new_figure(panel_size=(1.0, 1.0))[0] for _ in range(3)]
+    >>> style, slider, tab = frame_slider(frames, ["a", "b", "c"], value=1).children
+    >>> slider.options, slider.index, len(tab.children)
+    (('a', 'b', 'c'), 1, 3)
     """
     frames = _sequence_of_frames(frames, "frames")
     if not frames:
@@ -243,6 +261,15 @@ def frame_grid_slider(
         ``column_labels`` does not give one distinct label per row or column,
         ``value`` or ``descriptions`` does not have 2 entries, or an entry of
         ``value`` is not a row or column index.
+
+    Examples
+    --------
+    >>> from emlib import plots
+    >>> png = figure_png(plots.new_figure(panel_size=(1.0, 1.0))[0], dpi=20)
+    >>> box = frame_grid_slider([[png, png, png], [png, png, png]], ["A", "B"], ["1", "2", "3"])
+    >>> style, rows, columns, grid = box.children
+    >>> rows.options, columns.options, len(grid.children)
+    (('A', 'B'), ('1', '2', '3'), 2)
     """
     rows = [_sequence_of_frames(row, f"frames[{i}]")
             for i, row in enumerate(_sequence_of_frames(frames, "frames"))]
@@ -280,7 +307,7 @@ def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: 
 
 
 def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
-    """A static slider over the half-steps of a 2-d k-means run (see :func:`plots.kmeans_frames`).
+    """A static slider over the half-steps of a 2-d k-means run (see :func:`emlib.plots.kmeans_frames`).
 
     Raises
     ------
@@ -288,6 +315,14 @@ def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
         As :func:`emlib.plots.kmeans_frames`.
     ValueError
         As :func:`emlib.plots.kmeans_frames`.
+
+    Examples
+    --------
+    >>> from emlib import kmeans
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> box = kmeans_slider(X, kmeans.fit(X, 2, init=[[0.0, 0.0], [0.0, 1.0]]))
+    >>> box.children[1].options
+    ('1 · assign', '1 · update', 'final')
     """
     frames = plots.kmeans_frames(X, result)
     return frame_slider([fig for _, fig in frames], [label for label, _ in frames],
@@ -306,7 +341,7 @@ def coin_start_slider(
         The rows, as in :func:`emlib.coins.fit`.
     starts_a, starts_b : sequence of float
         The starting values the two sliders offer (see
-        :func:`plots.coin_start_frames`).
+        :func:`emlib.plots.coin_start_frames`).
     value : (int, int)
         The indices into ``starts_a`` and ``starts_b`` shown first.
 
@@ -330,6 +365,15 @@ def coin_start_slider(
     -----
     The sliders show each start to 6 significant digits (0.6 as ``"0.6"``),
     or to as many more as it takes to tell the starts apart.
+
+    Examples
+    --------
+    A grid of one start, the smallest there is:
+
+    >>> box = coin_start_slider([5, 9, 8, 4, 7], 10, [0.6], [0.5])
+    >>> style, slider_a, slider_b, frames = box.children
+    >>> slider_a.options, slider_b.options, len(frames.children)
+    (('0.6',), ('0.5',), 1)
     """
     checked_a = plots._check_starts(starts_a, "starts_a")
     checked_b = plots._check_starts(starts_b, "starts_b")
@@ -357,7 +401,7 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
         The data the results were fitted to.
     results : sequence of em.EMResult
         Results of :func:`emlib.soft.fit`, one per ``beta``, in slider order
-        (see :func:`plots.soft_kmeans_frames`).
+        (see :func:`emlib.plots.soft_kmeans_frames`).
     value : int
         The index of the result shown first.
 
@@ -375,6 +419,15 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
     ValueError
         As :func:`emlib.plots.soft_kmeans_frames`; also if ``value`` is not
         an index into ``results``.
+
+    Examples
+    --------
+    >>> from emlib import soft
+    >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
+    >>> results = [soft.fit(X, [[1.0, 0.0], [3.0, 1.0]], beta) for beta in (0.05, 2.0)]
+    >>> slider = soft_kmeans_slider(X, results, value=1).children[1]
+    >>> slider.options, slider.value
+    (('0.05', '2'), '2')
     """
     plots._check_2d_points(X)
     value = _index(value, len(plots._each_result(results, plots._check_soft_result)), "value")
@@ -395,7 +448,7 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
         The data the run was fitted to.
     result : em.EMResult
         The result of :func:`emlib.gmm.fit`; one frame per entry of its
-        history (see :func:`plots.mixture_frames`).
+        history (see :func:`emlib.plots.mixture_frames`).
 
     Returns
     -------
@@ -409,6 +462,17 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
         As :func:`emlib.plots.mixture_frames`.
     ValueError
         As :func:`emlib.plots.mixture_frames`.
+
+    Examples
+    --------
+    A run of no iterations, the start alone (each frame takes a few tenths of a second):
+
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.5], [4.0], [4.5]]
+    >>> start = gmm.Params([0.5, 0.5], [[1.0], [3.0]], [1.0, 1.0])
+    >>> result = gmm.fit(X, start, covariance_type="spherical", max_iter=0)
+    >>> mixture_slider(X, result).children[1].options
+    ('0',)
     """
     return _palette_slider(plots.mixture_frames(X, result), 128, "iteration")
 
@@ -422,7 +486,7 @@ def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ip
         The rows, as in :func:`emlib.coins.row_log_likelihoods`.
     result : em.EMResult
         A two-coin :func:`emlib.coins.fit` of these rows (see
-        :func:`plots.lower_bound_frames`).
+        :func:`emlib.plots.lower_bound_frames`).
 
     Returns
     -------
@@ -435,6 +499,14 @@ def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ip
         As :func:`emlib.plots.lower_bound_frames`.
     ValueError
         As :func:`emlib.plots.lower_bound_frames`.
+
+    Examples
+    --------
+    >>> from emlib import coins
+    >>> heads = [5, 9, 8, 4, 7]
+    >>> box = lower_bound_slider(heads, 10, coins.fit(heads, 10, [0.6, 0.5], max_iter=1, tol=0))
+    >>> box.children[1].options
+    ('0', '1')
     """
     return _palette_slider(plots.lower_bound_frames(heads, tosses, result), 64, "step t")
 
@@ -447,7 +519,7 @@ def imputation_slider(
 
     Each frame shows how filling with column means and EM repair the holes,
     and the covariance error of every repair against the fraction (see
-    :func:`plots.imputation_frames`, which takes the same arguments).
+    :func:`emlib.plots.imputation_frames`, which takes the same arguments).
 
     Returns
     -------
@@ -460,6 +532,13 @@ def imputation_slider(
         As :func:`emlib.plots.imputation_frames`.
     ValueError
         As :func:`emlib.plots.imputation_frames`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=50)
+    >>> imputation_slider(X, [0.3], rng=0).children[1].options
+    ('30 %',)
     """
     frames = plots.imputation_frames(X, fractions, columns=columns, feature_names=feature_names, rng=rng)
     # 125 dpi: the frames are 8.7 inches wide, so about 1090 pixels, sharp when shrunk to the page
@@ -479,7 +558,7 @@ def local_optima_slider(
 
     One frame per optimum, the best first: the mixture of a run that
     reached it, and how many runs reached each optimum (see
-    :func:`plots.local_optima_frames`, which takes the same arguments and
+    :func:`emlib.plots.local_optima_frames`, which takes the same arguments and
     raises the same errors).
 
     Returns
@@ -494,6 +573,16 @@ def local_optima_slider(
         As :func:`emlib.plots.local_optima_frames`.
     ValueError
         As :func:`emlib.plots.local_optima_frames`.
+
+    Examples
+    --------
+    The six runs of :func:`emlib.plots.local_optima_frames`'s example, the best optimum only:
+
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.1], [3.0], [3.1], [6.0], [6.1]]
+    >>> results = [gmm.fit(X, 2, init="random", reg_covar=1e-2, rng=seed) for seed in range(6)]
+    >>> local_optima_slider(X, results, max_frames=1).children[1].options
+    ('1',)
     """
     frames = plots.local_optima_frames(X, results, decimals=decimals, max_frames=max_frames,
                                        feature_names=feature_names)

@@ -13,6 +13,7 @@ they fail.
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -145,7 +146,12 @@ def test_page_is_self_contained_and_renders(visit, page_path):
     assert not RAW_TEX.search(text), f"raw TeX left on {page_path}: {RAW_TEX.search(text).group()}"
 
 
-@pytest.mark.parametrize("page_path", _chapter_pages())
+def _pages_with_math() -> list[str]:
+    sources = {page: next(ROOT.glob(page.removesuffix(".html") + ".*")) for page in _chapter_pages()}
+    return [page for page, source in sources.items() if "$" in source.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("page_path", _pages_with_math())
 def test_math_is_typeset(visit, page_path):
     page = visit(page_path)
     typeset = page.page.locator("mjx-container").count()
@@ -267,3 +273,30 @@ def test_the_search_page_finds_responsibility_with_no_network(visit):
              results.evaluate_all("links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")}
     assert {"book/gmm.html", "book/soft.html"} <= found, f"search for 'responsibility' found only {sorted(found)}"
     assert page.foreign == [] and page.failed == [] and page.errors == []
+
+
+def _numbered_chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [entry["file"] for part in toc["parts"] if part.get("numbered") for entry in part["chapters"]]
+
+
+@pytest.mark.parametrize("chapter", _numbered_chapters())
+def test_the_chapter_says_how_to_run_it_and_offers_its_notebook(visit, chapter):
+    """The "Run this chapter yourself" box opens, and its link and the download button give the notebook."""
+    page = visit(f"{chapter}.html")
+    box = page.page.locator("article .run-yourself")
+    assert box.count() == 1, f"{chapter}: no 'Run this chapter yourself' box"
+    stem = Path(chapter).name
+    command = box.locator("pre")
+    assert not command.is_visible(), "the box should start folded"
+    box.locator(".admonition-title").click()
+    command.wait_for(state="visible", timeout=5_000)
+    assert f"jupyter lab {stem}.ipynb" in command.inner_text()
+    link = box.locator(f"a[href$='_sources/{chapter}.ipynb']")
+    button = page.page.locator(f"a.btn-download-source-button[href$='_sources/{chapter}.ipynb']")
+    assert link.count() == 1 and button.count() == 1
+    url = link.evaluate("a => a.href")
+    response = page.page.request.get(url)
+    assert response.ok and urlparse(url).netloc == urlparse(page.page.url).netloc
+    source = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    assert response.json()["cells"] == source["cells"], "the download is not the chapter's notebook"

@@ -86,6 +86,7 @@ def test_log_likelihood_bic_aic_and_parameter_count_agree_with_sklearn(kind):
     assert gmm.log_likelihood(X, params) == pytest.approx(theirs.score(X) * len(X), rel=1e-12)
     assert gmm.bic(X, params) == pytest.approx(theirs.bic(X), rel=1e-12)
     assert gmm.aic(X, params) == pytest.approx(theirs.aic(X), rel=1e-12)
+    assert type(gmm.bic(X, params)) is type(gmm.aic(X, params)) is type(gmm.log_likelihood(X, params)) is float
     np.testing.assert_allclose(gmm.e_step(X, params)[0], theirs.predict_proba(X), atol=1e-12)
     np.testing.assert_array_equal(gmm.predict(X, params), theirs.predict(X))
 

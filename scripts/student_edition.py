@@ -1,0 +1,155 @@
+"""The student edition: the chapters without their solutions.
+
+    python scripts/student_edition.py [--out _build/student] [--no-build]
+
+writes OUT/book/*.ipynb, the chapter notebooks to hand out, and builds the
+book from them into OUT/_build/html with every solution left out.  In a
+notebook, a cell tagged ``solution`` (a solution, or a hidden check of a
+solution's numbers) is dropped, and after each cell tagged ``exercise`` comes
+an empty cell to answer in: a code cell if the solution had code, else a
+Markdown cell.  The book is built from these notebooks, with every chapter
+run again, so a chapter that needed a solution cell fails the build.
+"""
+
+import argparse
+import copy
+import json
+import re
+import shutil
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+# what the book needs besides its notebooks, copied as they are
+COPIED = ["_toc.yml", "book", "benchmarks/results"]
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}\s*(.*)$", re.M)
+SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}\s*(\S+)", re.M)
+
+
+def chapter_numbers(toc_path=ROOT / "_toc.yml"):
+    """``{notebook stem: chapter number}`` for the numbered part of the book."""
+    toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
+    numbers = {}
+    for part in toc["parts"]:
+        if part.get("numbered"):
+            for chapter in part["chapters"]:
+                numbers[Path(chapter["file"]).name] = len(numbers) + 1
+    return numbers
+
+
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _answer_cell(kind, number, title):
+    heading = f"Exercise {number}" + (f" ({title})" if title else "")
+    if kind == "code":
+        cell = {"cell_type": "code", "execution_count": None, "outputs": [],
+                "source": [f"# {heading}: your code\n"]}
+    else:
+        cell = {"cell_type": "markdown", "source": [f"**{heading}: your answer.**\n"]}
+    # answered in the notebook; not shown on the student edition's pages
+    cell["metadata"] = {"tags": ["answer", "remove-cell"]}
+    cell["id"] = uuid.uuid5(uuid.NAMESPACE_URL, heading).hex[:8]
+    return cell
+
+
+def strip_solutions(notebook, chapter):
+    """The student version of one chapter notebook (a new dict).
+
+    Parameters
+    ----------
+    notebook : dict
+        The notebook, as read by ``json.load``.
+    chapter : int or None
+        The chapter's number, for the answer cells' headings ("Exercise 3.2");
+        None for a page outside the numbered chapters.
+
+    Raises
+    ------
+    ValueError
+        If an exercise has no solution cell, or a solution cell no exercise.
+    """
+    student = copy.deepcopy(notebook)
+    cells = student["cells"]
+    labels = {}                                  # exercise label -> (number, title)
+    solved = {}                                  # label -> the solution has code
+    for cell in cells:
+        text = _source(cell)
+        if "exercise" in _tags(cell):
+            match = EXERCISE.search(text)
+            label = re.search(r"^:label:\s*(\S+)", text, re.M).group(1)
+            number = f"{chapter}.{len(labels) + 1}" if chapter else str(len(labels) + 1)
+            labels[label] = (number, match.group(2).strip())
+        if "solution" in _tags(cell) and cell["cell_type"] == "markdown":
+            label = SOLUTION.search(text).group(2)
+            solved[label] = "```python" in text
+    if set(labels) != set(solved):
+        raise ValueError(f"exercises without a solution cell: {sorted(set(labels) - set(solved))}; "
+                         f"solution cells without an exercise: {sorted(set(solved) - set(labels))}")
+    kept = []
+    for cell in cells:
+        if "solution" in _tags(cell):
+            continue
+        kept.append(cell)
+        if "exercise" in _tags(cell):
+            label = re.search(r"^:label:\s*(\S+)", _source(cell), re.M).group(1)
+            number, title = labels[label]
+            kept.append(_answer_cell("code" if solved[label] else "markdown", number, title))
+    student["cells"] = kept
+    return student
+
+
+def write_sources(out):
+    """The student book's sources in OUT: the stripped notebooks and everything else."""
+    out = Path(out)
+    if out.exists():
+        shutil.rmtree(out)
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, out / name, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        else:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, out / name)
+    numbers = chapter_numbers()
+    for path in sorted((out / "book").glob("*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        student = strip_solutions(notebook, numbers.get(path.stem))
+        path.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] += " (student edition)"
+    config["sphinx"]["config"]["hide_solutions"] = True
+    (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return out
+
+
+def build(out):
+    """Build the student book in OUT with the checks of the main build."""
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run([str(jupyter_book), "build", str(out), "-W", "-n", "--keep-going"], check=True)
+    return Path(out) / "_build" / "html"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=ROOT / "_build" / "student", type=Path,
+                        help="where to write the notebooks and the book (default: _build/student)")
+    parser.add_argument("--no-build", action="store_true", help="write the notebooks only")
+    args = parser.parse_args(argv)
+    out = write_sources(args.out)
+    print(f"student notebooks: {out / 'book'}")
+    if not args.no_build:
+        print(f"student book: {build(out) / 'index.html'}")
+
+
+if __name__ == "__main__":
+    main()

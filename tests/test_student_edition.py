@@ -1,0 +1,128 @@
+"""The exercises, and the student edition built from the chapters.
+
+Every chapter has at least three numbered exercises, each with a solution in
+a dropdown.  ``scripts/student_edition.py`` drops the solutions from the
+notebooks, leaves a cell to answer each exercise in, and builds the book from
+those notebooks (running every chapter again) with no solution on any page.
+The build takes a few minutes; it runs once for this module.
+"""
+
+import copy
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("student_edition", ROOT / "scripts" / "student_edition.py")
+student_edition = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(student_edition)
+
+CHAPTERS = student_edition.chapter_numbers()
+EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise ([\d.]+) </span>')
+SOLUTION_CLASS = re.compile(r'class="[^"]*\bsolution\b')
+ANSWER_HEADING = re.compile(r"Exercise [\d.]+ [^<]*: your (answer|code)")
+
+
+def _notebook(stem):
+    return json.loads((ROOT / "book" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+
+def _tagged(notebook, tag):
+    return [cell for cell in notebook["cells"] if tag in cell.get("metadata", {}).get("tags", [])]
+
+
+def test_the_chapters_are_the_numbered_part_of_the_book():
+    assert list(CHAPTERS) == ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice"]
+    assert list(CHAPTERS.values()) == list(range(1, 9))
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_every_chapter_has_three_exercises_each_with_a_dropdown_solution(stem):
+    notebook = _notebook(stem)
+    exercises = _tagged(notebook, "exercise")
+    assert len(exercises) >= 3, f"{stem} has {len(exercises)} exercises"
+    labels = [re.search(r"^:label: (\S+)", "".join(cell["source"]), re.M).group(1) for cell in exercises]
+    solutions = {}
+    for cell in _tagged(notebook, "solution"):
+        text = "".join(cell["source"])
+        if cell["cell_type"] == "markdown":
+            solutions[student_edition.SOLUTION.search(text).group(2)] = text
+    assert sorted(solutions) == sorted(labels)
+    assert all(":class: dropdown" in text for text in solutions.values())
+    # one exercise per cell, and no solution left in an untagged cell
+    for cell in notebook["cells"]:
+        text = "".join(cell["source"])
+        assert len(student_edition.EXERCISE.findall(text)) == ("exercise" in cell.get("metadata", {}).get("tags", []))
+        assert bool(student_edition.SOLUTION.search(text)) <= ("solution" in cell.get("metadata", {}).get("tags", []))
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_the_student_notebook_has_no_solution_and_a_cell_to_answer_each_exercise(stem):
+    notebook = _notebook(stem)
+    student = student_edition.strip_solutions(notebook, CHAPTERS[stem])
+    assert _tagged(student, "solution") == []
+    assert not any("{solution}" in "".join(cell["source"]) for cell in student["cells"])
+    kept = [cell for cell in notebook["cells"] if "solution" not in cell.get("metadata", {}).get("tags", [])]
+    assert [cell for cell in student["cells"] if "answer" not in cell["metadata"].get("tags", [])] == kept
+    cells = student["cells"]
+    exercises = [i for i, cell in enumerate(cells) if "exercise" in cell["metadata"].get("tags", [])]
+    for number, i in enumerate(exercises, start=1):
+        answer = cells[i + 1]
+        assert answer["metadata"]["tags"] == ["answer", "remove-cell"]
+        assert "".join(answer["source"]).lstrip("#* ").startswith(f"Exercise {CHAPTERS[stem]}.{number}")
+    assert notebook == _notebook(stem), "strip_solutions changed its input"
+
+
+def test_an_exercise_that_asks_for_code_gets_a_code_cell_and_a_proof_a_markdown_cell():
+    student = student_edition.strip_solutions(_notebook("kmeans"), 1)
+    answers = {"".join(cell["source"]).split(":")[0].strip("#* "): cell["cell_type"]
+               for cell in student["cells"] if "answer" in cell["metadata"].get("tags", [])}
+    assert answers["Exercise 1.5 (How many restarts?)"] == "code"       # write best_of
+    assert answers["Exercise 1.2 (The mean minimises the sum of squares)"] == "markdown"
+
+
+def test_an_exercise_without_a_solution_is_an_error():
+    notebook = _notebook("kmeans")
+    broken = copy.deepcopy(notebook)
+    broken["cells"] = [cell for cell in broken["cells"]
+                       if "kmeans-ex-hand" not in "".join(cell["source"]) or "exercise" in cell["metadata"].get("tags", [])]
+    with pytest.raises(ValueError, match=r"exercises without a solution cell: \['kmeans-ex-hand'\]"):
+        student_edition.strip_solutions(broken, 1)
+
+
+@pytest.fixture(scope="module")
+def student_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    student_edition.main(["--out", str(out)])
+    return out
+
+
+def test_the_student_build_has_every_exercise_and_no_solution(student_build):
+    site = student_build / "_build" / "html"
+    for stem, chapter in CHAPTERS.items():
+        page = (site / "book" / f"{stem}.html").read_text(encoding="utf-8")
+        exercises = _tagged(_notebook(stem), "exercise")
+        assert EXERCISE_TITLE.findall(page) == [f"{chapter}.{n}" for n in range(1, len(exercises) + 1)]
+        assert not SOLUTION_CLASS.search(page), f"a solution is shown on {stem}.html"
+        assert not ANSWER_HEADING.search(page), "answer cells belong in the notebooks, not on the pages"
+    assert "(student edition)" in (site / "book" / "intro.html").read_text(encoding="utf-8")
+    index = (site / "book" / "exercises.html").read_text(encoding="utf-8")
+    assert index.count('href="kmeans.html#kmeans-ex-') == len(_tagged(_notebook("kmeans"), "exercise"))
+
+
+def test_the_full_build_shows_the_solutions_the_student_build_leaves_out():
+    page = ROOT / "_build" / "html" / "book" / "kmeans.html"
+    if not page.exists():
+        pytest.skip("the book is not built (make book)")
+    assert len(SOLUTION_CLASS.findall(page.read_text(encoding="utf-8"))) == len(_tagged(_notebook("kmeans"), "exercise"))
+
+
+def test_the_student_notebooks_are_what_the_student_book_offers_for_download(student_build):
+    for stem, chapter in CHAPTERS.items():
+        handed_out = json.loads((student_build / "book" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        assert handed_out == student_edition.strip_solutions(_notebook(stem), chapter)
+        download = student_build / "_build" / "html" / "_sources" / "book" / f"{stem}.ipynb"
+        assert json.loads(download.read_text(encoding="utf-8"))["cells"] == handed_out["cells"]
