@@ -26,27 +26,33 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 # what the book needs besides its notebooks, copied as they are
 COPIED = ["_toc.yml", "book", "benchmarks/results"]
-EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}\s*(.*)$", re.M)
-SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}\s*(\S+)", re.M)
+# written into OUT, so that a later run replaces only a folder this script made
+MARKER = ".student-edition"
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}[ \t]*(.*)$", re.M)
+SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}[ \t]*(\S+)", re.M)
+LABEL = re.compile(r"^:label:[ \t]*(\S+)", re.M)
+# in the book's Markdown pages, text meant for the full edition only
+FULL_EDITION_ONLY = re.compile(r"<!-- full edition -->.*?<!-- /full edition -->\n?", re.S)
 
 
 def chapter_numbers(toc_path=ROOT / "_toc.yml"):
     """``{notebook stem: chapter number}`` for the numbered part of the book."""
     toc = yaml.safe_load(Path(toc_path).read_text(encoding="utf-8"))
-    numbers = {}
-    for part in toc["parts"]:
-        if part.get("numbered"):
-            for chapter in part["chapters"]:
-                numbers[Path(chapter["file"]).name] = len(numbers) + 1
-    return numbers
+    numbered = [chapter["file"] for part in toc["parts"] if part.get("numbered") for chapter in part["chapters"]]
+    return {Path(file).stem: number for number, file in enumerate(numbered, start=1)}
 
 
-def _tags(cell):
+def tags(cell):
+    """The cell's tags."""
     return cell.get("metadata", {}).get("tags", [])
 
 
-def _source(cell):
-    return "".join(cell["source"])
+def _label(cell, pattern, kind):
+    text = "".join(cell["source"])
+    match = pattern.search(text)
+    if match is None:
+        raise ValueError(f"a cell tagged {kind!r} has no labelled {{{kind}}}: {text[:60]!r}")
+    return match
 
 
 def _answer_cell(kind, number, title):
@@ -65,53 +71,56 @@ def _answer_cell(kind, number, title):
 def strip_solutions(notebook, chapter):
     """The student version of one chapter notebook (a new dict).
 
+    Cells tagged ``solution`` are dropped; after each cell tagged
+    ``exercise`` comes an answer cell headed "Exercise 3.2 (its title)":
+    a code cell if the solution shows Python code, else a Markdown cell.
+
     Parameters
     ----------
     notebook : dict
         The notebook, as read by ``json.load``.
     chapter : int or None
         The chapter's number, for the answer cells' headings ("Exercise 3.2");
-        None for a page outside the numbered chapters.
+        None for a page outside the numbered chapters ("Exercise 2").
 
     Raises
     ------
     ValueError
-        If an exercise has no solution cell, or a solution cell no exercise.
+        If a tagged cell has no labelled directive, an exercise has no
+        solution cell, or a solution cell no exercise.
     """
+    exercises, has_code = [], {}                 # [(label, title)], {label: solution shows code}
+    for cell in notebook["cells"]:
+        if "exercise" in tags(cell):
+            match = _label(cell, EXERCISE, "exercise")
+            exercises.append((_label(cell, LABEL, "exercise").group(1), match.group(2).strip()))
+        elif "solution" in tags(cell) and cell["cell_type"] == "markdown":
+            has_code[_label(cell, SOLUTION, "solution").group(2)] = "```python" in "".join(cell["source"])
+    labels = [label for label, _ in exercises]
+    if sorted(labels) != sorted(has_code):
+        raise ValueError(f"exercises without a solution cell: {sorted(set(labels) - set(has_code))}; "
+                         f"solution cells without an exercise: {sorted(set(has_code) - set(labels))}")
     student = copy.deepcopy(notebook)
-    cells = student["cells"]
-    labels = {}                                  # exercise label -> (number, title)
-    solved = {}                                  # label -> the solution has code
-    for cell in cells:
-        text = _source(cell)
-        if "exercise" in _tags(cell):
-            match = EXERCISE.search(text)
-            label = re.search(r"^:label:\s*(\S+)", text, re.M).group(1)
-            number = f"{chapter}.{len(labels) + 1}" if chapter else str(len(labels) + 1)
-            labels[label] = (number, match.group(2).strip())
-        if "solution" in _tags(cell) and cell["cell_type"] == "markdown":
-            label = SOLUTION.search(text).group(2)
-            solved[label] = "```python" in text
-    if set(labels) != set(solved):
-        raise ValueError(f"exercises without a solution cell: {sorted(set(labels) - set(solved))}; "
-                         f"solution cells without an exercise: {sorted(set(solved) - set(labels))}")
+    answers = enumerate(exercises, start=1)
     kept = []
-    for cell in cells:
-        if "solution" in _tags(cell):
+    for cell in student["cells"]:
+        if "solution" in tags(cell):
             continue
         kept.append(cell)
-        if "exercise" in _tags(cell):
-            label = re.search(r"^:label:\s*(\S+)", _source(cell), re.M).group(1)
-            number, title = labels[label]
-            kept.append(_answer_cell("code" if solved[label] else "markdown", number, title))
+        if "exercise" in tags(cell):
+            position, (label, title) = next(answers)
+            number = f"{chapter}.{position}" if chapter else str(position)
+            kept.append(_answer_cell("code" if has_code[label] else "markdown", number, title))
     student["cells"] = kept
     return student
 
 
 def write_sources(out):
     """The student book's sources in OUT: the stripped notebooks and everything else."""
-    out = Path(out)
+    out = Path(out).resolve()
     if out.exists():
+        if not (out / MARKER).exists():
+            raise SystemExit(f"{out} exists and was not made by this script; give another --out")
         shutil.rmtree(out)
     for name in COPIED:
         source = ROOT / name
@@ -120,11 +129,14 @@ def write_sources(out):
         else:
             (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, out / name)
+    (out / MARKER).write_text("made by scripts/student_edition.py; replaced by its next run\n")
     numbers = chapter_numbers()
     for path in sorted((out / "book").glob("*.ipynb")):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         student = strip_solutions(notebook, numbers.get(path.stem))
         path.write_text(json.dumps(student, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for path in (out / "book").glob("*.md"):
+        path.write_text(FULL_EDITION_ONLY.sub("", path.read_text(encoding="utf-8")), encoding="utf-8")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] += " (student edition)"
     config["sphinx"]["config"]["hide_solutions"] = True

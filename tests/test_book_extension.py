@@ -7,6 +7,7 @@ book: tests/test_browser.py and tests/test_student_edition.py.)
 """
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -40,3 +41,14 @@ def test_the_box_links_the_notebook_beside_the_page():
     (command,) = [node for node in box.findall() if node.tagname == "literal_block"]
     assert command.astext() == ('pip install "path/to/the/repository[plots,data]" myst-nb jupyterlab\n'
                                 "jupyter lab gmm.ipynb")
+
+
+def test_imports_are_read_as_python(tmp_path):
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": ["%matplotlib inline\n", "import sympy, sklearn.mixture\n",
+                                         "from . import helpers\n", 'text = "import pandas"\n']},
+        {"cell_type": "code", "source": ["from palmerpenguins import load_penguins  # the data extra\n"]},
+        {"cell_type": "markdown", "source": ["import scipy"]},
+    ]}))
+    assert emlib_book.notebook_packages(notebook) == ["scikit-learn", "sympy"]

@@ -9,6 +9,7 @@ the copy of this environment, put on the fresh one's path.
 """
 
 import email.parser
+import shutil
 import subprocess
 import sys
 import venv
@@ -23,9 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
-    out = tmp_path_factory.mktemp("wheel")
+    """The wheel, built from a copy of what the repository's pyproject.toml packages (not in place)."""
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    shutil.copytree(ROOT / "emlib", source / "emlib", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--no-index", "--wheel-dir", str(out), str(ROOT)], check=True)
+                    "--no-index", "--wheel-dir", str(out), str(source)], check=True)
     (built,) = out.glob("emlib-*.whl")
     return built
 

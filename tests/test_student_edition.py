@@ -21,7 +21,8 @@ student_edition = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(student_edition)
 
 CHAPTERS = student_edition.chapter_numbers()
-EXERCISE_TITLE = re.compile(r'<span class="caption-number">Exercise ([\d.]+) </span>')
+EXERCISE_ANCHOR = re.compile(r'<div class="exercise admonition" id="([^"]+)">\s*<p class="admonition-title">'
+                             r'<span class="caption-number">Exercise ([\d.]+) </span>')
 SOLUTION_CLASS = re.compile(r'class="[^"]*\bsolution\b')
 ANSWER_HEADING = re.compile(r"Exercise [\d.]+ [^<]*: your (answer|code)")
 
@@ -31,7 +32,15 @@ def _notebook(stem):
 
 
 def _tagged(notebook, tag):
-    return [cell for cell in notebook["cells"] if tag in cell.get("metadata", {}).get("tags", [])]
+    return [cell for cell in notebook["cells"] if tag in student_edition.tags(cell)]
+
+
+GLUED = re.compile(r"""glue\w*\(\s*f?["']([^"']+)["']""")           # glue("name", ...), glue_number(f"x_{k}", ...)
+QUOTED = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")                 # {glue:text}`name:.2f`
+
+
+def _glue_names_quoted(cells):
+    return {name for cell in cells if cell["cell_type"] == "markdown" for name in QUOTED.findall("".join(cell["source"]))}
 
 
 def test_the_chapters_are_the_numbered_part_of_the_book():
@@ -44,7 +53,7 @@ def test_every_chapter_has_three_exercises_each_with_a_dropdown_solution(stem):
     notebook = _notebook(stem)
     exercises = _tagged(notebook, "exercise")
     assert len(exercises) >= 3, f"{stem} has {len(exercises)} exercises"
-    labels = [re.search(r"^:label: (\S+)", "".join(cell["source"]), re.M).group(1) for cell in exercises]
+    labels = [student_edition.LABEL.search("".join(cell["source"])).group(1) for cell in exercises]
     solutions = {}
     for cell in _tagged(notebook, "solution"):
         text = "".join(cell["source"])
@@ -55,8 +64,26 @@ def test_every_chapter_has_three_exercises_each_with_a_dropdown_solution(stem):
     # one exercise per cell, and no solution left in an untagged cell
     for cell in notebook["cells"]:
         text = "".join(cell["source"])
-        assert len(student_edition.EXERCISE.findall(text)) == ("exercise" in cell.get("metadata", {}).get("tags", []))
-        assert bool(student_edition.SOLUTION.search(text)) <= ("solution" in cell.get("metadata", {}).get("tags", []))
+        assert len(student_edition.EXERCISE.findall(text)) == ("exercise" in student_edition.tags(cell))
+        assert bool(student_edition.SOLUTION.search(text)) <= ("solution" in student_edition.tags(cell))
+
+
+@pytest.mark.parametrize("stem", [path.stem for path in sorted((ROOT / "book").glob("*.ipynb"))])
+def test_numbers_computed_only_for_solutions_are_dropped_with_them(stem):
+    """A hidden cell that glues only numbers the solutions quote would give them away in the notebook."""
+    cells = _notebook(stem)["cells"]
+    in_solutions = _glue_names_quoted(cell for cell in cells if "solution" in student_edition.tags(cell))
+    elsewhere = _glue_names_quoted(cell for cell in cells if "solution" not in student_edition.tags(cell))
+    for cell in cells:
+        if cell["cell_type"] != "code" or "solution" in student_edition.tags(cell):
+            continue
+        patterns = [re.compile(re.sub(r"\\\{[^}]*\\\}", ".+", re.escape(name)) + "$")
+                    for name in GLUED.findall("".join(cell["source"]))]
+        used = {name for name in in_solutions | elsewhere if any(p.match(name) for p in patterns)}
+        assert not used or used & elsewhere, f"{stem}: a cell glues only what solutions quote ({sorted(used)}); tag it solution"
+    for cell in _tagged({"cells": cells}, "solution"):
+        glued = GLUED.findall("".join(cell["source"])) if cell["cell_type"] == "code" else []
+        assert not set(glued) & elsewhere, f"{stem}: the text outside the solutions quotes {set(glued) & elsewhere}"
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
@@ -65,14 +92,14 @@ def test_the_student_notebook_has_no_solution_and_a_cell_to_answer_each_exercise
     student = student_edition.strip_solutions(notebook, CHAPTERS[stem])
     assert _tagged(student, "solution") == []
     assert not any("{solution}" in "".join(cell["source"]) for cell in student["cells"])
-    kept = [cell for cell in notebook["cells"] if "solution" not in cell.get("metadata", {}).get("tags", [])]
-    assert [cell for cell in student["cells"] if "answer" not in cell["metadata"].get("tags", [])] == kept
+    kept = [cell for cell in notebook["cells"] if "solution" not in student_edition.tags(cell)]
+    assert [cell for cell in student["cells"] if "answer" not in student_edition.tags(cell)] == kept
     cells = student["cells"]
-    exercises = [i for i, cell in enumerate(cells) if "exercise" in cell["metadata"].get("tags", [])]
+    exercises = [i for i, cell in enumerate(cells) if "exercise" in student_edition.tags(cell)]
     for number, i in enumerate(exercises, start=1):
         answer = cells[i + 1]
         assert answer["metadata"]["tags"] == ["answer", "remove-cell"]
-        assert "".join(answer["source"]).lstrip("#* ").startswith(f"Exercise {CHAPTERS[stem]}.{number}")
+        assert "".join(answer["source"]).lstrip("#* ").startswith(f"Exercise {CHAPTERS[stem]}.{number} (")
     assert notebook == _notebook(stem), "strip_solutions changed its input"
 
 
@@ -88,9 +115,30 @@ def test_an_exercise_without_a_solution_is_an_error():
     notebook = _notebook("kmeans")
     broken = copy.deepcopy(notebook)
     broken["cells"] = [cell for cell in broken["cells"]
-                       if "kmeans-ex-hand" not in "".join(cell["source"]) or "exercise" in cell["metadata"].get("tags", [])]
+                       if "kmeans-ex-hand" not in "".join(cell["source"]) or "exercise" in student_edition.tags(cell)]
     with pytest.raises(ValueError, match=r"exercises without a solution cell: \['kmeans-ex-hand'\]"):
         student_edition.strip_solutions(broken, 1)
+    unlabelled = copy.deepcopy(notebook)
+    for cell in _tagged(unlabelled, "exercise")[:1]:
+        cell["source"] = [line for line in cell["source"] if not line.startswith(":label:")]
+    with pytest.raises(ValueError, match="a cell tagged 'exercise' has no labelled {exercise}"):
+        student_edition.strip_solutions(unlabelled, 1)
+
+
+def test_an_untitled_exercise_gets_a_heading_without_a_title():
+    notebook = {"cells": [
+        {"cell_type": "markdown", "metadata": {"tags": ["exercise"]}, "source": ["```{exercise}\n", ":label: ex-a\n", "\nDo it.\n```"]},
+        {"cell_type": "markdown", "metadata": {"tags": ["solution"]}, "source": ["```{solution} ex-a\n", "Done.\n```"]},
+    ]}
+    (exercise, answer) = student_edition.strip_solutions(notebook, None)["cells"]
+    assert answer["source"] == ["**Exercise 1: your answer.**\n"]
+
+
+def test_the_script_replaces_only_a_folder_it_made(tmp_path):
+    (tmp_path / "notes.txt").write_text("someone's work")
+    with pytest.raises(SystemExit, match="was not made by this script"):
+        student_edition.main(["--out", str(tmp_path), "--no-build"])
+    assert (tmp_path / "notes.txt").exists()
 
 
 @pytest.fixture(scope="module")
@@ -102,13 +150,18 @@ def student_build(tmp_path_factory):
 
 def test_the_student_build_has_every_exercise_and_no_solution(student_build):
     site = student_build / "_build" / "html"
-    for stem, chapter in CHAPTERS.items():
-        page = (site / "book" / f"{stem}.html").read_text(encoding="utf-8")
-        exercises = _tagged(_notebook(stem), "exercise")
-        assert EXERCISE_TITLE.findall(page) == [f"{chapter}.{n}" for n in range(1, len(exercises) + 1)]
-        assert not SOLUTION_CLASS.search(page), f"a solution is shown on {stem}.html"
+    for path in sorted((student_build / "book").glob("*.ipynb")):
+        page = (site / "book" / f"{path.stem}.html").read_text(encoding="utf-8")
+        shown = dict(EXERCISE_ANCHOR.findall(page))                  # label -> the number Sphinx gave it
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        labels = [student_edition.LABEL.search("".join(cell["source"])).group(1) for cell in _tagged(notebook, "exercise")]
+        headings = ["".join(cell["source"]).strip("#* \n").split(" (")[0] for cell in _tagged(notebook, "answer")]
+        assert list(shown) == labels and len(labels) == len(_tagged(_notebook(path.stem), "exercise"))
+        assert headings == [f"Exercise {shown[label]}" for label in labels], "the notebook numbers its answers as the book does"
+        assert not SOLUTION_CLASS.search(page), f"a solution is shown on {path.stem}.html"
         assert not ANSWER_HEADING.search(page), "answer cells belong in the notebooks, not on the pages"
-    assert "(student edition)" in (site / "book" / "intro.html").read_text(encoding="utf-8")
+    intro = (site / "book" / "intro.html").read_text(encoding="utf-8")
+    assert "(student edition)" in intro and "Solutions to the exercises are folded away" not in intro
     index = (site / "book" / "exercises.html").read_text(encoding="utf-8")
     assert index.count('href="kmeans.html#kmeans-ex-') == len(_tagged(_notebook("kmeans"), "exercise"))
 

@@ -7,18 +7,21 @@
 - A build fix: one copy of each script tag on a page.
 """
 
+import ast
 import json
-import re
 import sys
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+
+logger = logging.getLogger(__name__)
 
 # the pip name of every module a chapter imports, where it differs
 PIP_NAMES = {"sklearn": "scikit-learn", "myst_nb": "myst-nb"}
-# what emlib's [plots] extra brings, and emlib itself
-COMES_WITH_EMLIB = {"emlib", "numpy", "matplotlib", "ipywidgets"}
+# what emlib and its [plots,data] extras bring
+COMES_WITH_EMLIB = {"emlib", "numpy", "matplotlib", "ipywidgets", "palmerpenguins"}
 
 
 # --- the exercise index -----------------------------------------------------
@@ -52,7 +55,8 @@ def _subtitle(exercise):
     """The title an exercise was given (``{exercise} The title``), as text."""
     for child in exercise.findall(nodes.Element):
         if type(child).__name__ == "exercise_subtitle":
-            return child.astext().strip().strip("()")
+            text = child.astext().strip()
+            return text[1:-1] if text.startswith("(") and text.endswith(")") else text
     return ""
 
 
@@ -69,7 +73,10 @@ def _fill_exercise_index(app, doctree, fromdocname):
             if docname not in exercises:
                 continue
             numbers = env.toc_fignumbers.get(docname, {}).get("exercise", {})
-            found = sorted(exercises[docname], key=lambda item: numbers.get(item[0], ()))
+            unnumbered = [label for label, _ in exercises[docname] if label not in numbers]
+            if unnumbered:
+                logger.warning(f"exercises without a number, left out of the index: {unnumbered}", location=docname)
+            found = sorted((item for item in exercises[docname] if item[0] in numbers), key=lambda item: numbers[item[0]])
             section = nodes.section(ids=[f"exercises-{docname.replace('/', '-')}"])
             title = nodes.title()
             secnumber = env.toc_secnumbers.get(docname, {}).get("")
@@ -80,7 +87,7 @@ def _fill_exercise_index(app, doctree, fromdocname):
             items = nodes.bullet_list()
             for label, node in found:
                 uri = app.builder.get_relative_uri(fromdocname, docname) + "#" + label
-                number = ".".join(map(str, numbers.get(label, ())))
+                number = ".".join(map(str, numbers[label]))
                 reference = nodes.reference("", "", internal=True, refuri=uri)
                 reference += nodes.strong(text=f"Exercise {number}")
                 paragraph = nodes.paragraph()
@@ -102,10 +109,16 @@ def notebook_packages(path):
     notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     modules = set()
     for cell in notebook["cells"]:
-        if cell["cell_type"] == "code":
-            source = "".join(cell["source"])
-            for match in re.finditer(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", source, re.M):
-                modules.add((match.group(1) or match.group(2)).split(".")[0])
+        if cell["cell_type"] != "code":
+            continue
+        # IPython's magics and shell escapes are not Python
+        source = "".join(line for line in "".join(cell["source"]).splitlines(keepends=True)
+                         if not line.lstrip().startswith(("%", "!")))
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                modules.add(node.module.split(".")[0])
     modules -= set(sys.stdlib_module_names) | COMES_WITH_EMLIB
     return sorted(PIP_NAMES.get(module, module) for module in modules)
 
