@@ -118,9 +118,10 @@ def strip_solutions(notebook, chapter):
 def write_sources(out):
     """The student book's sources in OUT: the stripped notebooks and everything else."""
     out = Path(out).resolve()
-    if out.exists():
+    if out.exists() and any(out.iterdir()):
         if not (out / MARKER).exists():
-            raise SystemExit(f"{out} exists and was not made by this script; give another --out")
+            raise SystemExit(f"{out} is not empty and was not made by this script; give another --out")
+    if out.exists():
         shutil.rmtree(out)
     for name in COPIED:
         source = ROOT / name

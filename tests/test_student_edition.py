@@ -136,9 +136,13 @@ def test_an_untitled_exercise_gets_a_heading_without_a_title():
 
 def test_the_script_replaces_only_a_folder_it_made(tmp_path):
     (tmp_path / "notes.txt").write_text("someone's work")
-    with pytest.raises(SystemExit, match="was not made by this script"):
+    with pytest.raises(SystemExit, match="is not empty and was not made by this script"):
         student_edition.main(["--out", str(tmp_path), "--no-build"])
     assert (tmp_path / "notes.txt").exists()
+    (tmp_path / "notes.txt").unlink()                     # an empty folder is fine, and a second run replaces the first
+    student_edition.main(["--out", str(tmp_path), "--no-build"])
+    student_edition.main(["--out", str(tmp_path), "--no-build"])
+    assert (tmp_path / "book" / "kmeans.ipynb").exists()
 
 
 @pytest.fixture(scope="module")
