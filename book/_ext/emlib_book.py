@@ -15,6 +15,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx_exercise.nodes import exercise_subtitle
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +54,11 @@ def _toc_order(env):
 
 def _subtitle(exercise):
     """The title an exercise was given (``{exercise} The title``), as text."""
-    for child in exercise.findall(nodes.Element):
-        if type(child).__name__ == "exercise_subtitle":
-            text = child.astext().strip()
-            return text[1:-1] if text.startswith("(") and text.endswith(")") else text
-    return ""
+    subtitle = next(exercise.findall(exercise_subtitle), None)
+    if subtitle is None:
+        return ""
+    text = subtitle.astext().strip()
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
 def _fill_exercise_index(app, doctree, fromdocname):
