@@ -2490,6 +2490,16 @@ def convergence_rates(
     return fig
 
 
+def _check_sizes(value: object, name: str, at_least: int = 1) -> np.ndarray:
+    """The x values of a panel of curves: positive integers in increasing order (``ks``, ``n_samples``)."""
+    sizes = check_array(value, name, ndim=1, shape_hint="(m,)")
+    if (len(sizes) < at_least or np.any(sizes < 1) or np.any(sizes != np.round(sizes))
+            or np.any(np.diff(sizes) <= 0)):
+        how_many = f"at least {at_least} " if at_least > 1 else ""
+        raise ValueError(f"{name} must be {how_many}positive integers in increasing order; got {sizes.tolist()}")
+    return sizes
+
+
 def _check_panels(value: object, name: str, what: tuple[str, str], n_points: int, per: str
                   ) -> dict[str, dict[str, np.ndarray]]:
     """``value[panel][curve]``: for each panel (``what[0]``) a dict of curves (``what[1]``), each ``n_points`` values."""
@@ -2544,9 +2554,7 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
     >>> fig.axes[0].get_title()
     'BIC: lowest at full, k = 2'
     """
-    ks = check_array(ks, "ks", ndim=1, shape_hint="(m,)")
-    if np.any(ks < 1) or np.any(ks != np.round(ks)) or np.any(np.diff(ks) <= 0):
-        raise ValueError(f"ks must be positive integers in increasing order; got {ks.tolist()}")
+    ks = _check_sizes(ks, "ks")
     panels = _check_panels(scores, "scores", ("criterion", "model"), len(ks), "k")
     width = min(3.3, _PAGE_WIDTH / len(panels))
     fig, axes = new_figure(1, len(panels), panel_size=(width, 3.0))
@@ -2608,11 +2616,7 @@ def time_per_iteration(n_samples: Sequence[int], times: dict[str, dict[str, Sequ
     >>> fig.axes[0].get_legend_handles_labels()[1]
     ['emlib (slope 1.00)', 'slope 1']
     """
-    n_samples = check_array(n_samples, "n_samples", ndim=1, shape_hint="(m,)")
-    if (len(n_samples) < 2 or np.any(n_samples < 1) or np.any(n_samples != np.round(n_samples))
-            or np.any(np.diff(n_samples) <= 0)):
-        raise ValueError(f"n_samples must be at least 2 positive integers in increasing order; "
-                         f"got {n_samples.tolist()}")
+    n_samples = _check_sizes(n_samples, "n_samples", at_least=2)
     panels = _check_panels(times, "times", ("algorithm", "implementation"), len(n_samples), "n_samples entry")
     for algorithm, curves in panels.items():
         for label, values in curves.items():
