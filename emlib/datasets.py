@@ -11,7 +11,7 @@ import numpy as np
 
 from ._validation import check_array, check_rng, read_only
 
-__all__ = ["CoinTosses", "two_coins", "make_blobs", "Penguins", "penguins", "OldFaithful", "old_faithful"]
+__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful", "old_faithful"]
 
 
 class CoinTosses(NamedTuple):
@@ -120,6 +120,51 @@ def make_blobs(
     if not np.all(np.isfinite(X)):
         raise ValueError("centers and std are so large that the points overflow float64")
     return X, labels
+
+
+#: How :func:`stretched_clouds` stretches the plane: x by 2.5, y by 0.5.
+STRETCH = (2.5, 0.5)
+
+
+def stretched_clouds(n_per_cluster: int = 100, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Three long, thin, parallel clouds, on which k-means fails and a full-covariance mixture does not.
+
+    Round clouds of standard deviation 1 around ``(0, 0)``, ``(0, 3)`` and
+    ``(0, 6)`` (:func:`make_blobs`), then every point multiplied by
+    :data:`STRETCH`: stretched 2.5 times along x and squeezed to half along
+    y.  Each cloud is then a Normal with covariance ``diag(6.25, 0.25)``
+    around ``(0, 0)``, ``(0, 1.5)`` and ``(0, 3)``: much wider than the gap
+    between neighbours.
+
+    Parameters
+    ----------
+    n_per_cluster : int
+        How many points each cloud gets, at least 1.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (3 * n_per_cluster, 2)
+        The points, cloud after cloud.
+    labels : ndarray of shape (3 * n_per_cluster,)
+        The index of the cloud each point came from.
+
+    Raises
+    ------
+    TypeError
+        If ``n_per_cluster`` is not an integer, or ``rng`` is not a valid source of randomness.
+    ValueError
+        If ``n_per_cluster`` is below 1, or ``rng`` is a negative seed.
+
+    Examples
+    --------
+    >>> X, labels = stretched_clouds(1000, rng=0)
+    >>> X.shape, X[labels == 1].std(axis=0).round(1).tolist(), X[labels == 1, 1].mean().round(1)
+    ((3000, 2), [2.5, 0.5], np.float64(1.5))
+    """
+    X, labels = make_blobs([[0.0, 0.0], [0.0, 3.0], [0.0, 6.0]], n_per_cluster, 1.0, rng=rng)
+    return X * np.array(STRETCH), labels
 
 
 def _per_cluster(value: object, name: str, k: int) -> np.ndarray:

@@ -986,8 +986,9 @@ def _initial_params(data: _Data, X: np.ndarray, k: int, method: str, kind: str, 
 def _collapse_message(error: Exception, iteration: int, reg_covar: float) -> str:
     return (
         f"a component collapsed after iteration {iteration} of EM: {error}. "
-        f"This happens when a component's responsibility concentrates on fewer points than "
-        f"dimensions + 1, where the likelihood is unbounded. Raise reg_covar (now {reg_covar}), "
+        f"This happens when a component's responsibility concentrates on points that lie in a "
+        f"lower-dimensional affine subspace (a line in the plane, or fewer points than dimensions + 1), "
+        f"where the likelihood is unbounded. Raise reg_covar (now {reg_covar}), "
         "use fewer components, or restart from another start"
     )
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import numbers
+import struct
 from collections.abc import Sequence
 
 try:
@@ -33,10 +34,17 @@ except ImportError as error:  # the optional extra is missing
 
 from . import em, kmeans, plots
 from ._validation import check_int
+from .plots._base import _check_2d_points, _each_result, _is_sequence
+from .plots.coins import _check_starts
+from .plots.soft import _check_soft_result, _distinct_labels
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
            "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "local_optima_slider",
            "FRAMES_CLASS"]
+
+_DPI = 110  # a frame's resolution as it is shown: 110 pixels to the inch
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PIXEL_RATIO = 2  # frames carry twice the pixels they are shown at
 
 #: The CSS class of the frame container; its tab bar is hidden.
 FRAMES_CLASS = "emlib-frames"
@@ -47,7 +55,7 @@ _STYLE = (
 )
 
 
-def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> bytes:
+def figure_png(fig: Figure, *, dpi: int = _DPI, colors: int | None = None) -> bytes:
     """Render a matplotlib figure to PNG bytes.
 
     With ``colors``, the picture is reduced to a palette of that many colours
@@ -96,7 +104,7 @@ def figure_png(fig: Figure, *, dpi: int = 110, colors: int | None = None) -> byt
 def _labels(labels: Sequence[str], n_frames: int, name: str, what: str) -> list[str]:
     if isinstance(labels, (str, bytes)):
         raise TypeError(f"{name} must be a sequence of strings, one per {what}; got a single string")
-    if not plots._is_sequence(labels):
+    if not _is_sequence(labels):
         raise TypeError(f"{name} must be a sequence of strings, one per {what}; got {type(labels).__name__}")
     labels = [str(label) for label in labels]
     if len(labels) != n_frames:
@@ -116,7 +124,7 @@ def _index(value: object, n_frames: int, name: str) -> int:
 
 def _sequence_of_frames(frames: object, name: str) -> list:
     """``frames`` as a list; a lone frame (PNG bytes or a figure) is refused."""
-    if isinstance(frames, (bytes, Figure)) or not plots._is_sequence(frames):
+    if isinstance(frames, (bytes, Figure)) or not _is_sequence(frames):
         raise TypeError(f"{name} must be a sequence of frames (PNG bytes or figures); "
                         f"got {type(frames).__name__}")
     return list(frames)
@@ -130,19 +138,23 @@ def _description(description: object, name: str) -> str:
 
 def _pair(value: object, name: str) -> list:
     """A pair, one entry for the rows and one for the columns."""
-    if isinstance(value, (str, bytes)) or not plots._is_sequence(value):
+    if isinstance(value, (str, bytes)) or not _is_sequence(value):
         raise TypeError(f"{name} must be a pair, one for the rows and one for the columns; got {value!r}")
     if len(value) != 2:
         raise ValueError(f"{name} must be a pair, one for the rows and one for the columns; got {value!r}")
     return list(value)
 
 
-def _image(frame: bytes | Figure, name: str) -> ipywidgets.Image:
+def _image(frame: bytes | Figure, name: str, pixel_ratio: int) -> ipywidgets.Image:
+    """The frame as an image ``pixel_ratio`` times as many pixels wide as it is shown (sharp on dense screens)."""
     if isinstance(frame, Figure):
-        frame = figure_png(frame)
+        frame = figure_png(frame, dpi=_DPI * pixel_ratio)
     if not isinstance(frame, bytes):
         raise TypeError(f"{name} must be PNG bytes or a Figure; got {type(frame).__name__}")
-    return ipywidgets.Image(value=frame, format="png",
+    if not frame.startswith(_PNG_SIGNATURE):
+        raise ValueError(f"{name} must be a PNG image; its bytes do not start with the PNG signature")
+    width = struct.unpack(">I", frame[16:20])[0]  # from the PNG header
+    return ipywidgets.Image(value=frame, format="png", width=str(max(1, width // pixel_ratio)),
                             layout=ipywidgets.Layout(max_width="100%", height="auto"))
 
 
@@ -154,16 +166,17 @@ def _frames(children: list, labels: list[str], value: int) -> ipywidgets.Tab:
 
 
 def _slider(labels: list[str], value: int, description: str) -> ipywidgets.SelectionSlider:
+    """A slider over ``labels``; ``description`` may hold HTML, such as ``θ<sub>A</sub>``."""
     return ipywidgets.SelectionSlider(
-        options=labels, index=value, description=description, continuous_update=True,
-        layout=ipywidgets.Layout(width="min(100%, 560px)"),
+        options=labels, index=value, description=description, description_allow_html=True,
+        continuous_update=True, layout=ipywidgets.Layout(width="min(100%, 560px)"),
         style={"description_width": "initial"},
     )
 
 
 def frame_slider(
     frames: Sequence[bytes | Figure], labels: Sequence[str], *, description: str = "step",
-    value: int = 0,
+    value: int = 0, pixel_ratio: int = 2,
 ) -> ipywidgets.VBox:
     """A slider that flips through pre-rendered frames, in Jupyter and in static HTML.
 
@@ -174,9 +187,15 @@ def frame_slider(
     labels : sequence of str
         One distinct label per frame, shown as the slider's value.
     description : str
-        The slider's caption.
+        The slider's caption; it may hold HTML, such as ``θ<sub>A</sub>``.
     value : int
         The index of the frame shown first.
+    pixel_ratio : int
+        How many pixels of a PNG frame make one pixel on the page: each
+        frame is shown at its width divided by ``pixel_ratio`` (and shrunk
+        further on a narrower page), so that with the default of 2 it stays
+        sharp on high-density screens.  Figures are rendered at
+        ``110 * pixel_ratio`` dots per inch.
 
     Returns
     -------
@@ -188,10 +207,12 @@ def frame_slider(
     TypeError
         If ``frames`` is not a sequence, a frame is neither PNG bytes nor a
         figure, ``labels`` is a single string or not a sequence,
-        ``description`` is not a string, or ``value`` is not an integer.
+        ``description`` is not a string, or ``value`` or ``pixel_ratio`` is
+        not an integer.
     ValueError
-        If there are no frames, or ``labels`` does not give one distinct label
-        per frame, or ``value`` is not a frame index.
+        If there are no frames, a frame's bytes are not a PNG image,
+        ``labels`` does not give one distinct label per frame, ``value`` is
+        not a frame index, or ``pixel_ratio`` is below 1.
 
     Examples
     --------
@@ -202,6 +223,12 @@ def frame_slider(
     >>> style, slider, tab = frame_slider(frames, ["a", "b", "c"], value=1).children
     >>> slider.options, slider.index, len(tab.children)
     (('a', 'b', 'c'), 1, 3)
+
+    A figure of 1 inch is rendered 220 pixels wide and shown 110 pixels wide:
+
+    >>> image = tab.children[0]
+    >>> int.from_bytes(image.value[16:20], "big"), image.width
+    (220, '110')
     """
     frames = _sequence_of_frames(frames, "frames")
     if not frames:
@@ -209,7 +236,8 @@ def frame_slider(
     labels = _labels(labels, len(frames), "labels", "frame")
     description = _description(description, "description")
     value = _index(value, len(frames), "value")
-    images = [_image(frame, f"frames[{i}]") for i, frame in enumerate(frames)]
+    pixel_ratio = check_int(pixel_ratio, "pixel_ratio", minimum=1)
+    images = [_image(frame, f"frames[{i}]", pixel_ratio) for i, frame in enumerate(frames)]
     tab = _frames(images, labels, value)
     slider = _slider(labels, value, description)
     ipywidgets.jslink((slider, "index"), (tab, "selected_index"))
@@ -223,6 +251,7 @@ def frame_grid_slider(
     *,
     descriptions: tuple[str, str] = ("row", "column"),
     value: tuple[int, int] = (0, 0),
+    pixel_ratio: int = 2,
 ) -> ipywidgets.VBox:
     """Two sliders over a grid of pre-rendered frames, in Jupyter and in static HTML.
 
@@ -239,9 +268,12 @@ def frame_grid_slider(
     row_labels, column_labels : sequence of str
         Distinct labels for the rows and for the columns.
     descriptions : (str, str)
-        The captions of the two sliders.
+        The captions of the two sliders; they may hold HTML.
     value : (int, int)
         The row and column shown first.
+    pixel_ratio : int
+        How many pixels of a frame make one pixel on the page, as in
+        :func:`frame_slider`.
 
     Returns
     -------
@@ -287,11 +319,12 @@ def frame_grid_slider(
                     for i, text in enumerate(_pair(descriptions, "descriptions"))]
     row_value = _index(value[0], len(rows), "value[0]")
     column_value = _index(value[1], n_columns, "value[1]")
+    pixel_ratio = check_int(pixel_ratio, "pixel_ratio", minimum=1)
     row_slider = _slider(row_labels, row_value, descriptions[0])
     column_slider = _slider(column_labels, column_value, descriptions[1])
     inner = []
     for i, row in enumerate(rows):
-        images = [_image(frame, f"frames[{i}][{j}]") for j, frame in enumerate(row)]
+        images = [_image(frame, f"frames[{i}][{j}]", pixel_ratio) for j, frame in enumerate(row)]
         inner.append(_frames(images, column_labels, column_value))
         ipywidgets.jslink((column_slider, "index"), (inner[-1], "selected_index"))
     outer = _frames(inner, row_labels, row_value)
@@ -301,13 +334,16 @@ def frame_grid_slider(
 
 def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: str,
                     value: int = 0, dpi: int = 100) -> ipywidgets.VBox:
-    """:func:`frame_slider` over ``(label, figure)`` frames rendered as palette PNGs of ``colors`` colours."""
-    pngs = [figure_png(fig, dpi=dpi, colors=colors) for _, fig in frames]
-    return frame_slider(pngs, [label for label, _ in frames], description=description, value=value)
+    """:func:`frame_slider` over ``(label, figure)`` frames: palette PNGs of ``colors`` colours, shown at ``dpi``."""
+    pngs = [figure_png(fig, dpi=_PIXEL_RATIO * dpi, colors=colors) for _, fig in frames]
+    return frame_slider(pngs, [label for label, _ in frames], description=description, value=value,
+                        pixel_ratio=_PIXEL_RATIO)
 
 
 def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
     """A static slider over the half-steps of a 2-d k-means run (see :func:`emlib.plots.kmeans_frames`).
+
+    The frames are reduced to 128 colours, which keeps them small.
 
     Raises
     ------
@@ -324,9 +360,7 @@ def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
     >>> box.children[1].options
     ('1 · assign', '1 · update', 'final')
     """
-    frames = plots.kmeans_frames(X, result)
-    return frame_slider([fig for _, fig in frames], [label for label, _ in frames],
-                        description="iteration")
+    return _palette_slider(plots.kmeans_frames(X, result), 128, "iteration", dpi=_DPI)
 
 
 def coin_start_slider(
@@ -375,15 +409,15 @@ def coin_start_slider(
     >>> slider_a.options, slider_b.options, len(frames.children)
     (('0.6',), ('0.5',), 1)
     """
-    checked_a = plots._check_starts(starts_a, "starts_a")
-    checked_b = plots._check_starts(starts_b, "starts_b")
+    checked_a = _check_starts(starts_a, "starts_a")
+    checked_b = _check_starts(starts_b, "starts_b")
     value = _pair(value, "value")
     value = (_index(value[0], len(checked_a), "value[0]"), _index(value[1], len(checked_b), "value[1]"))
     frames = plots.coin_start_frames(heads, tosses, checked_a, checked_b)
-    pngs = [[figure_png(fig, dpi=100, colors=64) for fig in row] for row in frames]
+    pngs = [[figure_png(fig, dpi=_PIXEL_RATIO * 100, colors=64) for fig in row] for row in frames]
     return frame_grid_slider(
-        pngs, plots._distinct_labels(checked_a, 6), plots._distinct_labels(checked_b, 6),
-        descriptions=("start θ_A", "start θ_B"), value=value,
+        pngs, _distinct_labels(checked_a, 6), _distinct_labels(checked_b, 6),
+        descriptions=("start θ<sub>A</sub>", "start θ<sub>B</sub>"), value=value, pixel_ratio=_PIXEL_RATIO,
     )
 
 
@@ -429,8 +463,8 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
     >>> slider.options, slider.value
     (('0.05', '2'), '2')
     """
-    plots._check_2d_points(X)
-    value = _index(value, len(plots._each_result(results, plots._check_soft_result)), "value")
+    _check_2d_points(X)
+    value = _index(value, len(_each_result(results, _check_soft_result)), "value")
     return _palette_slider(plots.soft_kmeans_frames(X, results), 128, "stiffness β", value)
 
 

@@ -81,3 +81,28 @@ def test_old_faithful_matches_r():
     np.testing.assert_allclose(data.X.mean(axis=0), [3.487783, 70.89706], rtol=1e-6)
     np.testing.assert_allclose(data.X.std(axis=0, ddof=1), [1.141371, 13.594974], rtol=1e-6)
     assert not data.X.flags.writeable
+
+
+def test_stretched_clouds_are_the_round_clouds_stretched_along_x_and_squeezed_along_y():
+    round_clouds, labels = datasets.make_blobs([[0.0, 0.0], [0.0, 3.0], [0.0, 6.0]], 50, 1.0, rng=3)
+    X, stretched_labels = datasets.stretched_clouds(50, rng=3)
+    np.testing.assert_array_equal(X, round_clouds * [2.5, 0.5])
+    np.testing.assert_array_equal(stretched_labels, labels)
+    assert datasets.STRETCH == (2.5, 0.5)
+
+
+def test_stretched_clouds_have_covariance_diag_six_and_a_quarter_and_a_quarter():
+    X, labels = datasets.stretched_clouds(40_000, rng=4)
+    for k in range(3):
+        cloud = X[labels == k]
+        np.testing.assert_allclose(np.cov(cloud.T), [[6.25, 0.0], [0.0, 0.25]], atol=0.1)
+        np.testing.assert_allclose(cloud.mean(axis=0), [0.0, 1.5 * k], atol=0.05)
+
+
+@pytest.mark.parametrize("n, error, message", [
+    (0, ValueError, r"n_per_cluster must be positive; got \[0, 0, 0\]"),
+    (2.5, TypeError, r"n_per_cluster must be an integer or 3 integers; got 2.5"),
+])
+def test_stretched_clouds_check_their_count(n, error, message):
+    with pytest.raises(error, match=message):
+        datasets.stretched_clouds(n)

@@ -202,6 +202,22 @@ class TestFrameSlider:
         box = widgets.frame_slider([png], ["only"])
         assert bytes(box.children[2].children[0].value) == png
 
+    def test_frames_carry_twice_the_pixels_they_are_shown_at(self):
+        fig = self.frames(1)[0]  # 4.2 inches wide
+        image = widgets.frame_slider([fig], ["only"]).children[2].children[0]
+        png_width = int.from_bytes(bytes(image.value)[16:20], "big")
+        assert png_width == round(4.2 * 220) and image.width == str(png_width // 2)
+        assert image.layout.max_width == "100%" and image.layout.height == "auto"
+
+    def test_pixel_ratio_one_shows_a_png_at_its_own_width(self):
+        png = widgets.figure_png(self.frames(1)[0], dpi=50)
+        image = widgets.frame_slider([png], ["only"], pixel_ratio=1).children[2].children[0]
+        assert image.width == str(int.from_bytes(png[16:20], "big")) == str(round(4.2 * 50))
+
+    def test_the_caption_may_hold_html(self):
+        slider = widgets.frame_slider(self.frames(1), ["a"], description="θ<sub>A</sub>").children[1]
+        assert slider.description_allow_html and slider.description == "θ<sub>A</sub>"
+
     @pytest.mark.parametrize(
         "frames, labels, kwargs, error, message",
         [
@@ -212,6 +228,10 @@ class TestFrameSlider:
             ([b"x"], ["a"], {"value": 0.0}, TypeError, "value must be an integer frame index; got 0.0"),
             ([b"x", b"y"], "ab", {}, TypeError, "labels must be a sequence of strings, one per frame"),
             (["x"], ["a"], {}, TypeError, "frames\\[0\\] must be PNG bytes or a Figure; got str"),
+            ([b"GIF89a" + bytes(20)], ["a"], {}, ValueError,
+             "frames\\[0\\] must be a PNG image; its bytes do not start with the PNG signature"),
+            ([b"x"], ["a"], {"pixel_ratio": 0}, ValueError, "pixel_ratio must be at least 1; got 0"),
+            ([b"x"], ["a"], {"pixel_ratio": 1.5}, TypeError, "pixel_ratio must be an integer; got 1.5"),
         ],
     )
     def test_bad_frames(self, frames, labels, kwargs, error, message):
@@ -248,13 +268,13 @@ class TestCoinFigures:
             expected = np.array([step.params.theta for step in run.history])
             assert np.array_equal(np.column_stack(line.get_data()), expected)
         assert ax.get_xlim() == (0, 1) and ax.get_ylim() == (0, 1)
-        grid_max = plots._coin_surface(data.heads, data.tosses, None).grid_max
+        grid_max = plots.coins._coin_surface(data.heads, data.tosses, None).grid_max
         assert grid_max >= max(run.log_likelihood for run in runs) - 1e-3   # the grid nearly reaches the peak
         assert f"maximum ({grid_max:.2f})" in fig.axes[1].get_ylabel()   # the colour bar
 
     def test_landscape_surface_is_the_log_likelihood(self, coin_runs):
         data, _ = coin_runs
-        surface = plots._coin_surface(data.heads, data.tosses, None, resolution=11)
+        surface = plots.coins._coin_surface(data.heads, data.tosses, None, resolution=11)
         theta_a, theta_b = surface.grid[3], surface.grid[7]   # [row b, column a]
         direct = coins.log_likelihood(data.heads, data.tosses, [theta_a, theta_b])
         assert np.isclose(surface.below_max[7, 3] + surface.grid_max, direct, rtol=1e-13)
@@ -347,6 +367,7 @@ class TestFrameGridSlider:
         box = widgets.coin_start_slider(data.heads, data.tosses, [0.6, 0.3], [0.5, 0.9], value=(0, 1))
         _, row_slider, column_slider, outer = box.children
         assert row_slider.options == ("0.6", "0.3") and column_slider.options == ("0.5", "0.9")
+        assert (row_slider.description, column_slider.description) == ("start θ<sub>A</sub>", "start θ<sub>B</sub>")
         images = [bytes(image.value) for inner in outer.children for image in inner.children]
         assert len(images) == 4 and len(set(images)) == 4
         assert all(image.startswith(PNG_SIGNATURE) and image[25] == 3 for image in images)  # palette PNGs
@@ -519,8 +540,8 @@ class TestSliderArguments:
 
     def test_coin_start_labels_of_the_chapter_are_unchanged(self):
         starts = np.round(np.arange(0.1, 0.91, 0.1), 2)  # as in book/coins.ipynb
-        assert plots._distinct_labels(starts, 6) == [f"{theta:g}" for theta in starts]
-        assert plots._distinct_labels([0.1, 0.1 + 2**-56], 6) == ["0.10000000000000001", "0.10000000000000002"]
+        assert plots.soft._distinct_labels(starts, 6) == [f"{theta:g}" for theta in starts]
+        assert plots.soft._distinct_labels([0.1, 0.1 + 2**-56], 6) == ["0.10000000000000001", "0.10000000000000002"]
 
     @pytest.mark.parametrize("value, error, message", [
         (3, TypeError, "value must be a pair, one for the rows and one for the columns; got 3"),

@@ -1,0 +1,307 @@
+"""Figures of the chapter "Gaussian mixtures": densities, histograms, ellipses, EM runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+try:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Ellipse
+except ImportError as error:  # the optional extra is missing
+    raise ImportError(
+        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
+    ) from error
+
+from .. import em, gmm
+from .._validation import check_array, check_labels
+from ._base import GREY, _at_least_one, _check_ax, _check_limits, _check_text, _colour, _one_per, data_limits, new_figure
+from .soft import resp_colours
+
+__all__ = ["mixture_state", "mixtures", "mixture_histograms", "mixture_frames"]
+
+
+_BINS = 40  # histogram bins for 1-d mixtures
+
+
+def _check_mixture_data(X: object) -> np.ndarray:
+    X = check_array(X, "X", ndim=2, shape_hint="of shape (n, 1) or (n, 2)")
+    if X.shape[1] not in (1, 2):
+        raise ValueError(f"X must have 1 or 2 columns to be drawn; got shape {X.shape}")
+    return X
+
+
+def _check_gmm_result(result: object, name: str = "result", X: np.ndarray | None = None) -> em.EMResult:
+    """The result of ``gmm.fit``; with ``X``, a fit of as many features as ``X``."""
+    if not (isinstance(result, em.EMResult) and isinstance(result.params, gmm.Params)):
+        raise TypeError(f"{name} must be the em.EMResult of gmm.fit; got {type(result).__name__}")
+    if X is not None:
+        gmm._check_params(result.params, X.shape[1], f"{name}.params")
+    return result
+
+
+def _weighted_densities(grid: np.ndarray, params: gmm.Params) -> np.ndarray:
+    """``weights[j] N(x | j)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
+    log_resp, log_density = gmm._log_resp(grid, gmm._check_params(params, grid.shape[1]))
+    return np.exp(log_resp + log_density[:, None])
+
+
+def _mixture_limits(X: np.ndarray, params: Sequence[gmm.Params]):
+    """Axis limits for the data: for 1-d data, x and a height that holds every curve and the histogram."""
+    if X.shape[1] == 2:
+        return data_limits(X)
+    (xlim, _) = data_limits(np.column_stack([X[:, 0], X[:, 0]]))
+    grid = np.linspace(*xlim, 400)[:, None]
+    tallest = max(_weighted_densities(grid, p).sum(axis=1).max() for p in params)
+    heights, _ = np.histogram(X[:, 0], bins=_BINS, density=True)
+    return xlim, (0.0, 1.1 * max(tallest, heights.max()))
+
+
+def _ellipse(ax: Axes, mean: np.ndarray, covariance: np.ndarray, radius: float, **style) -> None:
+    """The contour at ``radius`` standard deviations of a 2-d Normal."""
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    angle = np.degrees(np.arctan2(eigenvectors[1, -1], eigenvectors[0, -1]))
+    width, height = 2 * radius * np.sqrt(eigenvalues[::-1])
+    ax.add_patch(Ellipse(mean, width, height, angle=angle, fill=False, **style))
+
+
+def _full_covariances(params: gmm.Params) -> np.ndarray:
+    covariances = np.asarray(params.covariances)
+    d = params.means.shape[1]
+    if covariances.ndim == 3:
+        return covariances
+    if covariances.ndim == 2:
+        return covariances[:, :, None] * np.eye(d)
+    return covariances[:, None, None] * np.eye(d)
+
+
+def mixture_state(
+    X: object, params: gmm.Params, *, ax: Axes, limits=None, title: str | None = None,
+) -> Axes:
+    """Draw data and a Gaussian mixture into ``ax``: the picture of one EM iteration.
+
+    For 1-d data: a density histogram of the points, each component's
+    weighted density ``weights[j] N(x | j)`` in its colour, their sum (the
+    mixture) in black, and a rug of the points coloured by responsibility.
+    For 2-d data: the points coloured by responsibility
+    (:func:`resp_colours`), each mean as a cross, and ellipses at 1 and 2
+    standard deviations of each component.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 1) or (n, 2)
+        The data.
+    params : gmm.Params
+        The mixture (any covariance type) with as many features as ``X``.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed limits, so that a sequence of frames does not jump.
+    title : str, optional
+        The panel's title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or a part of ``params`` is not an array of real numbers,
+        ``params`` is not a ``gmm.Params``, ``ax`` is not a matplotlib
+        ``Axes``, ``limits`` is not a pair of pairs of real numbers, or
+        ``title`` is not a string.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns;
+        ``params`` is inconsistent with it or with itself: shapes, weights
+        negative or not summing to 1, a covariance not symmetric positive
+        definite; or ``limits`` is not two pairs ``(low, high)`` of finite
+        numbers with ``low < high``.
+
+    Examples
+    --------
+    1-d data: the two weighted components and their sum are three curves.
+
+    >>> from emlib import gmm
+    >>> fig, axes = new_figure()
+    >>> params = gmm.Params([0.5, 0.5], [[0.0], [4.0]], [1.0, 1.0])
+    >>> ax = mixture_state([[0.0], [1.0], [4.0]], params, ax=axes[0, 0])
+    >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.lines)
+    ('x', 'density', 3)
+    """
+    X = _check_mixture_data(X)
+    resp, _ = gmm.e_step(X, params)  # also checks params against X
+    params = gmm.Params(*(np.asarray(part) for part in params))
+    limits = _mixture_limits(X, [params]) if limits is None else _check_limits(limits)
+    title = _check_text(title, "title", optional=True)
+    ax = _check_ax(ax)
+    colours = resp_colours(resp)
+    k = len(params.weights)
+    if X.shape[1] == 1:
+        grid = np.linspace(*limits[0], 400)
+        densities = _weighted_densities(grid[:, None], params)
+        ax.hist(X[:, 0], bins=_BINS, density=True, color=GREY, alpha=0.35)
+        for j in range(k):
+            ax.plot(grid, densities[:, j], color=_colour(j), lw=2)
+        ax.plot(grid, densities.sum(axis=1), color="black", lw=1.2, ls="--")
+        rug = limits[1][1] * 0.025
+        ax.scatter(X[:, 0], np.full(len(X), rug), c=colours, marker="|", s=90, linewidths=1)
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+    else:
+        ax.scatter(X[:, 0], X[:, 1], s=12, c=colours, alpha=0.85, linewidths=0)
+        for j, (mean, covariance) in enumerate(zip(params.means, _full_covariances(params))):
+            for radius in (1, 2):
+                _ellipse(ax, mean, covariance, radius, color=_colour(j), lw=2.2 - 0.8 * radius,
+                         ls="-" if radius == 1 else "--", zorder=4)
+        ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=160,
+                   c=[_colour(j) for j in range(k)], edgecolor="black", linewidths=1.2, zorder=5)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+    ax.set_xlim(*limits[0])
+    ax.set_ylim(*limits[1])
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> Figure:
+    """The same data under several mixtures, side by side (see :func:`mixture_state`).
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``params`` is not a
+        sequence of mixtures (a lone ``gmm.Params`` included), ``titles`` is
+        a single string or not a sequence, or a mixture is not a
+        ``gmm.Params`` of arrays of real numbers.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns,
+        ``titles`` does not have one entry per mixture, there are no
+        mixtures, or a mixture is inconsistent with ``X`` or with itself (as
+        in :func:`mixture_state`).
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> start = gmm.Params([0.5, 0.5], [[0.0], [1.0]], [1.0, 1.0])
+    >>> end = gmm.Params([0.5, 0.5], [[0.0], [4.0]], [1.0, 1.0])
+    >>> fig = mixtures([[0.0], [1.0], [4.0]], [start, end], ["start", "end"])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['start', 'end']
+    """
+    X = _check_mixture_data(X)
+    if isinstance(params, gmm.Params):
+        raise TypeError("params must be a sequence of gmm.Params, one per panel; got a single gmm.Params "
+                        "(use [params] for one panel)")
+    params = _at_least_one(params, "params", "mixture", items="gmm.Params, one per panel")
+    titles = _one_per(titles, len(params), "titles", "mixture")
+    for index, each in enumerate(params):
+        gmm._check_params(each, X.shape[1], name=f"params[{index}]")
+    limits = _mixture_limits(X, params)
+    size = (4.0, 3.2) if X.shape[1] == 1 else (3.8, 3.8)
+    fig, axes = new_figure(1, len(params), panel_size=size)
+    for ax, each, title in zip(axes[0], params, titles):
+        mixture_state(X, each, ax=ax, limits=limits, title=title)
+    return fig
+
+
+def mixture_histograms(x: object, labels: object) -> Figure:
+    """1-d data as histograms: each group in its colour, and all mixed together as EM sees them.
+
+    Parameters
+    ----------
+    x : array-like of shape (n, 1)
+        The points.
+    labels : array-like of shape (n,)
+        The group each point came from (hidden from EM; shown for reference).
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not an array of real numbers, or ``labels`` does not hold
+        integers.
+    ValueError
+        If ``x`` is not a finite, non-empty array of shape ``(n, 1)``, or
+        ``labels`` does not have shape ``(n,)`` or has a negative value.
+
+    Examples
+    --------
+    >>> fig = mixture_histograms([[0.0], [0.5], [4.0], [4.5]], [0, 0, 1, 1])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['where the points came from', 'what EM is given']
+    """
+    x = check_array(x, "x", ndim=2, shape_hint="of shape (n, 1)")
+    if x.shape[1] != 1:
+        raise ValueError(f"x must have one column; got shape {x.shape}")
+    labels = check_labels(labels, len(x))
+    bins = np.histogram_bin_edges(x[:, 0], bins=_BINS)
+    fig, axes = new_figure(1, 2, panel_size=(4.2, 3.0))
+    for group in np.unique(labels):
+        axes[0, 0].hist(x[labels == group, 0], bins=bins, color=_colour(group), alpha=0.65,
+                        label=f"group {group + 1}")
+    axes[0, 0].legend(frameon=False)
+    axes[0, 0].set_title("where the points came from")
+    axes[0, 1].hist(x[:, 0], bins=bins, color=GREY)
+    axes[0, 1].set_title("what EM is given")
+    for ax in axes[0]:
+        ax.set_xlabel("x")
+        ax.set_ylabel("count")
+    return fig
+
+
+def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
+    """One figure per iteration of a 1-d or 2-d ``gmm.fit`` run, for a slider.
+
+    Each frame shows the mixture after that iteration (:func:`mixture_state`)
+    beside the log-likelihood so far, on axes fixed across frames.
+
+    Returns
+    -------
+    list of (label, Figure)
+        ``("0", start)``, ``("1", after iteration 1)``, and so on.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, or ``result`` is not the
+        ``em.EMResult`` of ``gmm.fit``.
+    ValueError
+        If ``X`` is not a finite, non-empty array of 1 or 2 columns, or the
+        result's mixtures do not have as many features as ``X``.
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> X = [[0.0], [0.5], [4.0], [4.5]]
+    >>> start = gmm.Params([0.5, 0.5], [[1.0], [3.0]], [1.0, 1.0])
+    >>> result = gmm.fit(X, start, covariance_type="spherical", max_iter=2, tol=0)
+    >>> [label for label, _ in mixture_frames(X, result)]
+    ['0', '1', '2']
+    """
+    X = _check_mixture_data(X)
+    result = _check_gmm_result(result, X=X)
+    limits = _mixture_limits(X, [step.params for step in result.history])
+    values = result.log_likelihoods
+    spread = max(values.max() - values.min(), 1e-9)
+    frames = []
+    for t, step in enumerate(result.history):
+        fig, axes = new_figure(1, 2, panel_size=(4.0, 3.4))
+        mixture_state(X, step.params, ax=axes[0, 0], limits=limits, title=f"after iteration {t}")
+        trace = axes[0, 1]
+        trace.plot(np.arange(result.n_iter + 1), values, color=GREY, lw=1)
+        trace.plot(np.arange(t + 1), values[: t + 1], color="black", marker="o", markersize=3)
+        trace.set_xlim(-0.5, result.n_iter + 0.5)
+        trace.set_ylim(values.min() - 0.05 * spread, values.max() + 0.05 * spread)
+        trace.set_xlabel("iteration")
+        trace.set_title(f"log-likelihood {values[t]:.2f}")
+        trace.grid(alpha=0.3)
+        frames.append((str(t), fig))
+    return frames
