@@ -32,7 +32,7 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 
-from . import em, kmeans, plots
+from . import em, gmm, kmeans, plots
 from ._validation import check_int
 from .plots._base import _check_2d_points, _each_result, _is_sequence
 from .plots.coins import _check_starts
@@ -473,7 +473,10 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
 # --------------------------------------------------------------------------
 
 
-def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
+def mixture_slider(
+    X: object, result: em.EMResult, *, truth: gmm.Params | None = None,
+    component_names: Sequence[str] | None = None,
+) -> ipywidgets.VBox:
     """A static slider over the iterations of a 1-d or 2-d ``gmm.fit`` run.
 
     Parameters
@@ -483,6 +486,10 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
     result : em.EMResult
         The result of :func:`emlib.gmm.fit`; one frame per entry of its
         history (see :func:`emlib.plots.mixture_frames`).
+    truth : gmm.Params, optional
+        The mixture the data were drawn from, drawn dotted in every frame.
+    component_names : sequence of str, optional
+        A legend entry per component.
 
     Returns
     -------
@@ -508,7 +515,8 @@ def mixture_slider(X: object, result: em.EMResult) -> ipywidgets.VBox:
     >>> mixture_slider(X, result).children[1].options
     ('0',)
     """
-    return _palette_slider(plots.mixture_frames(X, result), 128, "iteration")
+    frames = plots.mixture_frames(X, result, truth=truth, component_names=component_names)
+    return _palette_slider(frames, 128, "iteration")
 
 
 def lower_bound_slider(heads: object, tosses: object, result: em.EMResult) -> ipywidgets.VBox:

@@ -88,6 +88,58 @@ def test_frames_follow_the_history_on_fixed_axes(data_2d):
     np.testing.assert_allclose(last_trace.get_ydata(), run.log_likelihoods)
 
 
+def test_frames_title_the_start_and_each_iteration(data_2d):
+    X, run = data_2d
+    titles = [fig.axes[0].get_title() for _, fig in plots.mixture_frames(X, run)]
+    assert titles == ["start"] + [f"after iteration {t}" for t in range(1, run.n_iter + 1)]
+
+
+def test_truth_is_drawn_dotted_in_black_with_a_legend_in_2d(data_2d):
+    X, run = data_2d
+    truth = gmm.Params([0.5, 0.5], [[0.6, 0.6], [0.0, 0.0]], [0.0025 * np.eye(2), 0.04 * np.eye(2)])
+    ax = plots.mixture_frames(X, run, truth=truth, component_names=["narrow", "wide"])[0][1].axes[0]
+    ellipses = [p for p in ax.patches if isinstance(p, Ellipse)]
+    dotted = [p for p in ellipses if to_rgb(p.get_edgecolor()) == (0.0, 0.0, 0.0)]
+    assert len(ellipses) == 8 and len(dotted) == 4  # 1 and 2 sd, two components, fit and truth
+    true_widths = sorted(round(p.width, 6) for p in dotted)
+    assert true_widths == sorted(round(2 * r * s, 6) for r in (1, 2) for s in (0.05, 0.2))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["truth", "narrow", "wide"]
+
+
+def test_truth_is_a_dotted_density_per_component_in_1d(data_1d):
+    x, _, run = data_1d
+    truth = gmm.Params([0.5, 0.5], [[0.6], [0.02]], [0.003, 0.03])
+    ax = plots.mixture_state(x, run.params, ax=plots.new_figure()[1][0, 0], truth=truth,
+                             component_names=["blue", "orange"])
+    dotted = [line for line in ax.lines if line.get_linestyle() == ":"]
+    assert len(dotted) == 2
+    grid = dotted[0].get_xdata()
+    np.testing.assert_allclose(dotted[0].get_ydata(),
+                               0.5 * np.exp(-(grid - 0.6) ** 2 / 0.006) / np.sqrt(2 * np.pi * 0.003))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["blue", "orange", "mixture", "truth"]
+
+
+@pytest.mark.parametrize("truth, names, error, message", [
+    ("truth", None, TypeError, "truth must be a gmm.Params; got str"),
+    (gmm.Params([1.0], [[0.0]], [1.0]), None, ValueError,
+     r"truth is not a mixture for X: params.means must have n_features = 2 columns"),
+    (None, ["only one"], ValueError, r"component_names must have one entry per component \(2\); got 1"),
+    (None, "ab", TypeError, "component_names must be a sequence of strings, one per component; got a single string"),
+])
+def test_truth_and_names_are_checked(data_2d, truth, names, error, message):
+    X, run = data_2d
+    with pytest.raises(error, match=message):
+        plots.mixture_frames(X, run, truth=truth, component_names=names)
+
+
+def test_slider_passes_truth_and_names_to_the_frames(data_2d):
+    X, run = data_2d
+    truth = gmm.Params([0.5, 0.5], [[0.6, 0.6], [0.0, 0.0]], [0.0025 * np.eye(2), 0.04 * np.eye(2)])
+    plain = widgets.mixture_slider(X, run).children[2].children[0].value
+    marked = widgets.mixture_slider(X, run, truth=truth, component_names=["a", "b"]).children[2].children[0].value
+    assert bytes(plain) != bytes(marked)
+
+
 def test_slider_has_a_frame_per_iteration(data_2d):
     X, run = data_2d
     box = widgets.mixture_slider(X, run)

@@ -67,6 +67,17 @@ def _ellipse(ax: Axes, mean: np.ndarray, covariance: np.ndarray, radius: float, 
     ax.add_patch(Ellipse(mean, width, height, angle=angle, fill=False, **style))
 
 
+def _check_truth(truth: object, X: np.ndarray) -> gmm.Params:
+    """``truth`` as a mixture of as many features as ``X``; its errors name it."""
+    if not isinstance(truth, gmm.Params):
+        raise TypeError(f"truth must be a gmm.Params; got {type(truth).__name__}")
+    try:
+        gmm.e_step(X[:1], truth)
+    except ValueError as error:
+        raise ValueError(f"truth is not a mixture for X: {error}") from None
+    return gmm.Params(*(np.asarray(part) for part in truth))
+
+
 def _full_covariances(params: gmm.Params) -> np.ndarray:
     covariances = np.asarray(params.covariances)
     d = params.means.shape[1]
@@ -79,6 +90,7 @@ def _full_covariances(params: gmm.Params) -> np.ndarray:
 
 def mixture_state(
     X: object, params: gmm.Params, *, ax: Axes, limits=None, title: str | None = None,
+    truth: gmm.Params | None = None, component_names: Sequence[str] | None = None,
 ) -> Axes:
     """Draw data and a Gaussian mixture into ``ax``: the picture of one EM iteration.
 
@@ -101,6 +113,12 @@ def mixture_state(
         Fixed limits, so that a sequence of frames does not jump.
     title : str, optional
         The panel's title.
+    truth : gmm.Params, optional
+        The mixture the data were drawn from, drawn in thin black dotted
+        lines for comparison: its weighted densities (1-d) or its ellipses at
+        1 and 2 standard deviations (2-d), with a legend entry "truth".
+    component_names : sequence of str, optional
+        A legend entry per component of ``params``, in its colour.
 
     Returns
     -------
@@ -111,15 +129,17 @@ def mixture_state(
     ------
     TypeError
         If ``X`` or a part of ``params`` is not an array of real numbers,
-        ``params`` is not a ``gmm.Params``, ``ax`` is not a matplotlib
-        ``Axes``, ``limits`` is not a pair of pairs of real numbers, or
-        ``title`` is not a string.
+        ``params`` or ``truth`` is not a ``gmm.Params``, ``ax`` is not a
+        matplotlib ``Axes``, ``limits`` is not a pair of pairs of real
+        numbers, ``title`` is not a string, or ``component_names`` is not a
+        sequence of strings.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns;
-        ``params`` is inconsistent with it or with itself: shapes, weights
-        negative or not summing to 1, a covariance not symmetric positive
-        definite; or ``limits`` is not two pairs ``(low, high)`` of finite
-        numbers with ``low < high``.
+        ``params`` or ``truth`` is inconsistent with it or with itself:
+        shapes, weights negative or not summing to 1, a covariance not
+        symmetric positive definite; ``limits`` is not two pairs
+        ``(low, high)`` of finite numbers with ``low < high``; or
+        ``component_names`` does not have one entry per component.
 
     Examples
     --------
@@ -135,32 +155,46 @@ def mixture_state(
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
     params = gmm.Params(*(np.asarray(part) for part in params))
+    if truth is not None:
+        truth = _check_truth(truth, X)
     limits = _mixture_limits(X, [params]) if limits is None else _check_limits(limits)
     title = _check_text(title, "title", optional=True)
+    k = len(params.weights)
+    names = None if component_names is None else _one_per(component_names, k, "component_names", "component")
     ax = _check_ax(ax)
     colours = resp_colours(resp)
-    k = len(params.weights)
     if X.shape[1] == 1:
         grid = np.linspace(*limits[0], 400)
         densities = _weighted_densities(grid[:, None], params)
         ax.hist(X[:, 0], bins=_BINS, density=True, color=GREY, alpha=0.35)
         for j in range(k):
-            ax.plot(grid, densities[:, j], color=_colour(j), lw=2)
-        ax.plot(grid, densities.sum(axis=1), color="black", lw=1.2, ls="--")
+            ax.plot(grid, densities[:, j], color=_colour(j), lw=2, label=names[j] if names else None)
+        ax.plot(grid, densities.sum(axis=1), color="black", lw=1.2, ls="--", label="mixture" if names else None)
+        if truth is not None:
+            for j, density in enumerate(_weighted_densities(grid[:, None], truth).T):
+                ax.plot(grid, density, color="black", lw=1, ls=":", label="truth" if j == 0 else None)
         rug = limits[1][1] * 0.025
         ax.scatter(X[:, 0], np.full(len(X), rug), c=colours, marker="|", s=90, linewidths=1)
         ax.set_xlabel("x")
         ax.set_ylabel("density")
     else:
         ax.scatter(X[:, 0], X[:, 1], s=12, c=colours, alpha=0.85, linewidths=0)
+        if truth is not None:
+            for j, (mean, covariance) in enumerate(zip(truth.means, _full_covariances(truth))):
+                for radius in (1, 2):
+                    _ellipse(ax, mean, covariance, radius, color="black", lw=1, ls=":", zorder=3,
+                             label="truth" if (j, radius) == (0, 1) else None)
         for j, (mean, covariance) in enumerate(zip(params.means, _full_covariances(params))):
             for radius in (1, 2):
                 _ellipse(ax, mean, covariance, radius, color=_colour(j), lw=2.2 - 0.8 * radius,
-                         ls="-" if radius == 1 else "--", zorder=4)
+                         ls="-" if radius == 1 else "--", zorder=4,
+                         label=names[j] if names and radius == 1 else None)
         ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=160,
                    c=[_colour(j) for j in range(k)], edgecolor="black", linewidths=1.2, zorder=5)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
+    if names or truth is not None:
+        ax.legend(frameon=False, fontsize="small")
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     if title:
@@ -257,11 +291,16 @@ def mixture_histograms(x: object, labels: object) -> Figure:
     return fig
 
 
-def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
+def mixture_frames(
+    X: object, result: em.EMResult, *, truth: gmm.Params | None = None,
+    component_names: Sequence[str] | None = None,
+) -> list[tuple[str, Figure]]:
     """One figure per iteration of a 1-d or 2-d ``gmm.fit`` run, for a slider.
 
-    Each frame shows the mixture after that iteration (:func:`mixture_state`)
-    beside the log-likelihood so far, on axes fixed across frames.
+    Each frame shows the mixture after that iteration (:func:`mixture_state`,
+    titled "start" for the start and "after iteration t" after that) beside
+    the log-likelihood so far, on axes fixed across frames.  ``truth`` and
+    ``component_names`` are passed to :func:`mixture_state`.
 
     Returns
     -------
@@ -271,11 +310,13 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
     Raises
     ------
     TypeError
-        If ``X`` is not an array of real numbers, or ``result`` is not the
-        ``em.EMResult`` of ``gmm.fit``.
+        If ``X`` is not an array of real numbers, ``result`` is not the
+        ``em.EMResult`` of ``gmm.fit``, or ``truth`` or ``component_names``
+        is not what :func:`mixture_state` takes.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns, or the
-        result's mixtures do not have as many features as ``X``.
+        result's mixtures (or ``truth``) do not have as many features as
+        ``X``, or ``component_names`` does not name every component.
 
     Examples
     --------
@@ -283,8 +324,9 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
     >>> X = [[0.0], [0.5], [4.0], [4.5]]
     >>> start = gmm.Params([0.5, 0.5], [[1.0], [3.0]], [1.0, 1.0])
     >>> result = gmm.fit(X, start, covariance_type="spherical", max_iter=2, tol=0)
-    >>> [label for label, _ in mixture_frames(X, result)]
-    ['0', '1', '2']
+    >>> frames = mixture_frames(X, result)
+    >>> [label for label, _ in frames], [fig.axes[0].get_title() for _, fig in frames]
+    (['0', '1', '2'], ['start', 'after iteration 1', 'after iteration 2'])
     """
     X = _check_mixture_data(X)
     result = _check_gmm_result(result, X=X)
@@ -294,7 +336,8 @@ def mixture_frames(X: object, result: em.EMResult) -> list[tuple[str, Figure]]:
     frames = []
     for t, step in enumerate(result.history):
         fig, axes = new_figure(1, 2, panel_size=(4.0, 3.4))
-        mixture_state(X, step.params, ax=axes[0, 0], limits=limits, title=f"after iteration {t}")
+        mixture_state(X, step.params, ax=axes[0, 0], limits=limits, title=f"after iteration {t}" if t else "start",
+                      truth=truth, component_names=component_names)
         trace = axes[0, 1]
         trace.plot(np.arange(result.n_iter + 1), values, color=GREY, lw=1)
         trace.plot(np.arange(t + 1), values[: t + 1], color="black", marker="o", markersize=3)
