@@ -25,7 +25,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 # what the book needs besides its notebooks, copied as they are
-COPIED = ["_toc.yml", "book", "benchmarks/results"]
+COPIED = ["_toc.yml", "_static", "book", "benchmarks/results"]
 # written into OUT, so that a later run replaces only a folder this script made
 MARKER = ".student-edition"
 EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}[ \t]*(.*)$", re.M)

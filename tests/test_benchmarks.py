@@ -63,8 +63,10 @@ def test_the_committed_mixture_results_hold_every_case():
     assert {(r["d"]) for r in results["work_rates"]} == {2, 10, 50}
     for rate in results["work_rates"]:
         case = next(r for r in results["cases"] if r["d"] == rate["d"] and r["covariance_type"] == "full")
-        flops = 4 * case["n"] * case["k"] * case["d"] ** 2
+        flops = 2 * case["n"] * case["k"] * case["d"] ** 2  # the floor: triangular whitening, symmetric scatter
+        assert rate["gflop_per_iteration"] == pytest.approx(flops / 1e9)
         assert rate["emlib_fraction"] == pytest.approx(flops / (results["matmul_gflops"] * 1e6 * case["emlib_ms"]))
+        assert rate["sklearn_fraction"] == pytest.approx(flops / (results["matmul_gflops"] * 1e6 * case["sklearn_ms"]))
     assert results["method"] == bench_gmm.FULL["method"]
 
 

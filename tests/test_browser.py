@@ -30,8 +30,46 @@ CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
 ]
-# pages that carry the book's text (the rest are Sphinx's index and search pages)
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\begin\{|\\frac|\\sum")
+# TeX that MathJax left as text: a "$" before a TeX command (a formula whose
+# closing "$" went missing), $$, \( or \[ delimiters, environments, commands
+RAW_TEX = re.compile(r"\$\s*\\[A-Za-z]+|\$\$|\\\(|\\\[|\\begin\{|\\frac|\\sum")
+# a laptop and a phone (an iPhone 12 to 15 is 390 CSS pixels wide)
+WIDTHS = [1280, 390]
+
+# In the page: the visible text outside code and math, every formula that a
+# box cuts off (the theme clips inline math at the column's edge) or that
+# lies beyond the screen's right edge, and how far the page scrolls sideways.
+# A formula inside a box that scrolls sideways is readable: that box must fit.
+READING_CHECKS = """() => {
+  const article = document.querySelector('article') || document.body;
+  const viewport = document.documentElement.clientWidth;
+  const text = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent && !parent.closest('pre, code, mjx-container, script, style') && parent.checkVisibility()) {
+      text.push(node.textContent);
+    }
+  }
+  const cut = [];
+  for (const formula of article.querySelectorAll('mjx-container')) {
+    let rect = formula.getBoundingClientRect();
+    if (rect.width === 0 || !formula.checkVisibility()) continue;
+    let clipped = false;
+    for (let box = formula.parentElement; box && box !== document.documentElement; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX;
+      if (overflow === 'visible') continue;
+      const edges = box.getBoundingClientRect();
+      if (overflow === 'auto' || overflow === 'scroll') { rect = edges; continue; }
+      if (rect.right > edges.right + 1 || rect.left < edges.left - 1) { clipped = true; break; }
+    }
+    if (clipped || rect.right > viewport + 1) {
+      cut.push(formula.querySelector('mjx-assistive-mml')?.textContent.trim().slice(0, 60) || '?');
+    }
+  }
+  return {text: text.join(' '), cut: cut,
+          sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
 
 
 def _chapter_pages() -> list[str]:
@@ -91,8 +129,8 @@ def browser():
 class PageVisit:
     """A page opened in a fresh browser context, with everything that went wrong on the way."""
 
-    def __init__(self, browser, site_url: str, page_path: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, site_url: str, page_path: str, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
         self.page = self.context.new_page()
         self.foreign, self.failed, self.errors = [], [], []
         host = urlparse(site_url).netloc
@@ -122,8 +160,8 @@ class PageVisit:
 def visit(browser, site_url):
     visits = []
 
-    def open_page(page_path):
-        visits.append(PageVisit(browser, site_url, page_path))
+    def open_page(page_path, width=1280):
+        visits.append(PageVisit(browser, site_url, page_path, width))
         return visits[-1]
 
     yield open_page
@@ -136,14 +174,41 @@ def test_the_toc_pages_were_built():
     assert SITE.exists() and not missing, f"not built: {missing}"
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page_path", _all_pages() if SITE.exists() else ["index.html"])
-def test_page_is_self_contained_and_renders(visit, page_path):
-    page = visit(page_path)
+def test_page_is_self_contained_and_renders(visit, page_path, width):
+    """Offline, no errors, no raw TeX; every formula readable and no sideways page, on a laptop and a phone."""
+    page = visit(page_path, width)
     assert page.foreign == [], f"requests to other hosts: {page.foreign}"
     assert page.failed == [], f"failed requests: {page.failed}"
     assert page.errors == [], f"JavaScript errors: {page.errors}"
-    text = page.page.inner_text("article") if page.page.locator("article").count() else ""
-    assert not RAW_TEX.search(text), f"raw TeX left on {page_path}: {RAW_TEX.search(text).group()}"
+    reading = page.page.evaluate(READING_CHECKS)
+    raw = RAW_TEX.search(reading["text"])
+    assert not raw, f"raw TeX left on {page_path}: ...{reading['text'][max(0, raw.start() - 40):raw.end() + 20]}..."
+    assert reading["cut"] == [], f"formulas cut off at {width} px on {page_path}: {reading['cut']}"
+    assert reading["sideways"] <= 1, f"{page_path} scrolls sideways by {reading['sideways']} px at {width} px"
+
+
+def test_the_reading_check_sees_a_formula_cut_off_and_a_page_that_scrolls_sideways(visit):
+    """What the theme did before the book's CSS: clip a long inline formula at the column's edge."""
+    page = visit("book/kmeans.html", 390)
+    assert page.page.evaluate(READING_CHECKS)["cut"] == []
+    page.page.evaluate("""() => {
+      const formula = document.querySelector('article span.math mjx-container');
+      formula.parentElement.style.overflowX = 'hidden';
+      formula.style.display = 'inline-block';
+      formula.style.width = '2000px';
+    }""")
+    assert len(page.page.evaluate(READING_CHECKS)["cut"]) == 1
+    page.page.evaluate("() => { document.querySelector('article p').style.minWidth = '900px'; }")
+    assert page.page.evaluate(READING_CHECKS)["sideways"] > 400
+
+
+def test_the_raw_tex_check_catches_a_formula_whose_dollar_went_missing():
+    """The glossary's MAP entry once showed "$\\ell(\\theta)" and a stray "Q$" as text."""
+    assert RAW_TEX.search(r"the theta that maximises $\ell(\theta) + log p(theta)")
+    assert RAW_TEX.search(r"$ \log p$") and RAW_TEX.search(r"\(x\)")
+    assert not RAW_TEX.search("costs $5 and 10 \\ 2")
 
 
 def _pages_with_math() -> list[str]:

@@ -120,6 +120,13 @@ def test_every_definition_is_short_and_says_where_it_is_developed(glossary):
             assert (BOOK / f"{_role_target(target)}.ipynb").exists() or (BOOK / f"{_role_target(target)}.md").exists()
 
 
+def test_no_definition_line_starts_like_a_list_item(glossary):
+    """A continuation line that starts with "+ " or "- " becomes a bullet and breaks the formula around it."""
+    _, _, body = glossary
+    starts = [line for line in body.splitlines() if re.match(r"\s+([-+*]|\d+[.)])\s", line)]
+    assert starts == [], f"lines read as list items: {starts}"
+
+
 def test_every_glossary_entry_is_linked_from_a_chapter(glossary, term_to_entry):
     _, entries, _ = glossary
     linked = {term_to_entry[target] for stem in CHAPTERS for target in _links(stem) if target in term_to_entry}
