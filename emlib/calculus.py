@@ -14,6 +14,14 @@ and ``Q`` must be lower at every nearby point.  Two tools make that easy:
   direction without leaving the model.  (Entries beyond a few hundred in
   magnitude overflow float64; :func:`unpack` then says so.)
 
+Why not the parameters themselves?  In ``tau``, the means and the entries
+of each ``Sigma`` most directions leave the model at once: a small step can
+take ``tau`` out of ``(0, 1)`` or make a covariance indefinite, where ``Q`` is
+not defined, and ``Sigma[0, 1]`` cannot move without ``Sigma[1, 0]``.  The
+map from the vector to the parameters is smooth, one-to-one and onto, with
+an invertible Jacobian, so a point is stationary, or a local maximum, in
+the vector's coordinates exactly when it is so in the parameters'.
+
 The parameterisation
 --------------------
 For ``k`` components in ``d`` dimensions the vector holds, in this order:

@@ -1,8 +1,8 @@
 """A mixture of coins: which coin made each row of tosses?
 
 Each row ``i`` of the data is ``tosses[i]`` tosses of one coin, of which
-``heads[i]`` came up heads; coin ``j`` shows heads with probability
-``theta[j]`` and is picked for a row with probability ``weights[j]`` (equal
+``heads[i]`` came up heads; coin ``c`` shows heads with probability
+``theta[c]`` and is picked for a row with probability ``weights[c]`` (equal
 weights unless you say otherwise).  Which coin made each row is hidden.  EM
 estimates ``theta`` anyway:
 
@@ -16,11 +16,11 @@ log-likelihood (:func:`log_likelihood`), which never falls.
 
 Binomial coefficients
 ---------------------
-The probability of one particular sequence with ``h`` heads in ``n`` tosses
-is ``theta**h * (1 - theta)**(n - h)``; the probability of *some* sequence
-with that many heads is ``comb(n, h)`` times as large.  The factor is the
+The probability of one particular sequence with ``h`` heads in ``m`` tosses
+is ``theta**h * (1 - theta)**(m - h)``; the probability of *some* sequence
+with that many heads is ``comb(m, h)`` times as large.  The factor is the
 same for every coin, so it cancels in the responsibilities and does not move
-the maximum.  It only adds the constant ``sum(log(comb(n, h)))`` to the
+the maximum.  It only adds the constant ``sum(log(comb(m, h)))`` to the
 log-likelihood; ask for it with ``binomial_coefficient=True``.
 
 Numerics of the coin mixture
@@ -90,9 +90,9 @@ class Counts(NamedTuple):
     Attributes
     ----------
     heads : ndarray of shape (n_rows, k)
-        ``resp[i, j] * heads[i]``: the heads of row ``i`` credited to coin ``j``.
+        ``resp[i, c] * heads[i]``: the heads of row ``i`` credited to coin ``c``.
     tails : ndarray of shape (n_rows, k)
-        ``resp[i, j] * (tosses[i] - heads[i])``: the same for tails.
+        ``resp[i, c] * (tosses[i] - heads[i])``: the same for tails.
 
     Examples
     --------
@@ -247,7 +247,7 @@ def _times_log(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
 
 
 def _row_log_likelihoods(heads, tosses, theta, binomial_coefficient=False) -> np.ndarray:
-    """``log P(row i | coin j)``, shape ``(..., n_rows, k)`` for ``theta`` of shape ``(..., k)``."""
+    """``log p(row i | coin c)``, shape ``(..., n_rows, k)`` for ``theta`` of shape ``(..., k)``."""
     log_prob = _times_log(heads, theta) + _times_log(tosses - heads, 1.0 - theta)
     if binomial_coefficient:
         log_prob = log_prob + _log_binomial(heads, tosses)[:, None]
@@ -255,11 +255,11 @@ def _row_log_likelihoods(heads, tosses, theta, binomial_coefficient=False) -> np
 
 
 def _log_joint(heads, tosses, theta, weights, binomial_coefficient=False) -> tuple[np.ndarray, np.ndarray]:
-    """``log(weights[j] * P(row i | coin j))`` in two parts that add up to it.
+    """``log(weights[c] * p(row i | coin c))`` in two parts that add up to it.
 
     The first, shape ``(..., n_rows, k)``, is relative to the row's most
     likely coin; the second, ``(..., n_rows, 1)``, is that coin's
-    ``log P(row i | coin)``.  Taking it out before the (small) log weights
+    ``log p(row i | coin)``.  Taking it out before the (small) log weights
     are added keeps them exact however long the row: with 10^15 tosses a
     row's log-likelihood is about 10^14, where floats are 1/64 apart.
     """
@@ -308,7 +308,7 @@ def _m_step_log(heads, tosses, log_resp: np.ndarray, theta_before: np.ndarray) -
 def row_log_likelihoods(
     heads: object, tosses: object, theta: object, *, binomial_coefficient: bool = False
 ) -> np.ndarray:
-    """The log-probability of each row under each coin, ``log P(row i | coin j)``.
+    """The log-probability of each row under each coin, ``log p(row i | coin c)``.
 
     Parameters
     ----------
@@ -320,8 +320,9 @@ def row_log_likelihoods(
         Each coin's probability of heads, from 0 to 1.
     binomial_coefficient : bool
         ``False`` (the default): the probability of the row's particular
-        sequence of heads and tails, ``theta**h * (1 - theta)**(n - h)``.
-        ``True``: the probability of its number of heads, ``comb(n, h)``
+        sequence of heads and tails, ``theta**h * (1 - theta)**(m - h)``
+        for ``h`` heads in ``m`` tosses.
+        ``True``: the probability of its number of heads, ``comb(m, h)``
         times larger.  The two logs are added, so near the most likely
         count the sum loses about ``n * 1e-16`` in absolute terms: nothing
         at ordinary counts, 1e-10 at a million tosses, units at 10^15.
@@ -357,8 +358,9 @@ def row_log_likelihoods(
 def e_step(heads: object, tosses: object, theta: object, weights: object = None) -> np.ndarray:
     """The E-step: the probability that each coin made each row.
 
-    By Bayes' rule, ``resp[i, j]`` is proportional to
-    ``weights[j] * theta[j]**h * (1 - theta[j])**(n - h)``, normalised over the
+    By Bayes' rule, ``resp[i, c]`` is proportional to
+    ``weights[c] * theta[c]**h * (1 - theta[c])**(m - h)`` for a row of ``h``
+    heads in ``m`` tosses, normalised over the
     coins; it is computed from logarithms, so long rows are exact too.
 
     Parameters
@@ -449,9 +451,9 @@ def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
 def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
     """The M-step: each coin's expected heads over its expected tosses.
 
-    ``theta[j] = sum_i resp[i, j] * heads[i] / sum_i resp[i, j] * tosses[i]``,
-    the maximum-likelihood estimate if row ``i`` were ``resp[i, j]`` of a row
-    made with coin ``j``.  With responsibilities of 0 and 1 (the coins
+    ``theta[c] = sum_i resp[i, c] * heads[i] / sum_i resp[i, c] * tosses[i]``,
+    the maximum-likelihood estimate if row ``i`` were ``resp[i, c]`` of a row
+    made with coin ``c``.  With responsibilities of 0 and 1 (the coins
     known) it is the complete-data estimate.
 
     Parameters
@@ -562,9 +564,9 @@ def expected_log_likelihood(
 ) -> float | np.ndarray:
     """The expected complete-data log-likelihood, for given responsibilities.
 
-    ``sum_i sum_j resp[i, j] * log(weights[j] * P(row i | coin j))``: the
+    ``sum_i sum_c resp[i, c] * log(weights[c] * p(row i | coin c))``: the
     log-likelihood the rows would have if row ``i`` were known to come from
-    coin ``j``, averaged over the coins with the probabilities ``resp``.
+    coin ``c``, averaged over the coins with the probabilities ``resp``.
     With the E-step's responsibilities at ``theta_t`` this is
     ``Q(theta | theta_t)`` (:func:`q_function`), the function the M-step
     maximises.
@@ -633,8 +635,8 @@ def q_function(
 ) -> float | np.ndarray:
     """``Q(theta | theta_t)``: the expected complete-data log-likelihood under the E-step at ``theta_t``.
 
-    ``Q(theta | theta_t) = E_{Z | rows, theta_t}[log L(theta; rows, Z)]``,
-    where ``Z`` says which coin made each row.  The M-step's ``theta`` is its
+    ``Q(theta | theta_t) = E_{Z | X, theta_t}[log p(X, Z | theta)]``,
+    where ``X`` is the rows and ``Z`` says which coin made each.  The M-step's ``theta`` is its
     maximum, and ``Q(theta | theta_t) + em.entropy(resp_t)`` is a lower bound
     on :func:`log_likelihood` that touches it at ``theta = theta_t``.
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_rng, read_only
+from ._validation import check_array, check_int, check_rng, read_only
 
 __all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful", "old_faithful"]
 
@@ -163,6 +163,7 @@ def stretched_clouds(n_per_cluster: int = 100, *, rng=None) -> tuple[np.ndarray,
     >>> X.shape, X[labels == 1].std(axis=0).round(1).tolist(), X[labels == 1, 1].mean().round(1)
     ((3000, 2), [2.5, 0.5], np.float64(1.5))
     """
+    n_per_cluster = check_int(n_per_cluster, "n_per_cluster", minimum=1)
     X, labels = make_blobs([[0.0, 0.0], [0.0, 3.0], [0.0, 6.0]], n_per_cluster, 1.0, rng=rng)
     return X * np.array(STRETCH), labels
 

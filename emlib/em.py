@@ -18,8 +18,8 @@ iteration, stops on ``tol`` or ``max_iter``, and returns an
 The stopping rule
 -----------------
 After iteration ``t`` the loop knows the log-likelihood of the new
-parameters, ``L_t``, and of the previous ones, ``L_{t-1}``.  It stops, with
-``converged=True``, as soon as ``abs(L_t - L_{t-1}) < tol * n_rows``, for
+parameters, ``ℓ_t``, and of the previous ones, ``ℓ_{t-1}``.  It stops, with
+``converged=True``, as soon as ``abs(ℓ_t - ℓ_{t-1}) < tol * n_rows``, for
 whatever log-likelihood the model's E-step reports.  EM never lowers the
 log-likelihood, so the change is a gain; the absolute value only matters for
 rounding noise near convergence.  With ``tol=0`` the test can never pass, so
@@ -223,7 +223,7 @@ def run(
         just the starting point and its log-likelihood.
     tol : float
         Stop after the first iteration ``t`` with
-        ``abs(L_t - L_{t-1}) < tol * n_rows``, where ``L_t`` is the
+        ``abs(ℓ_t - ℓ_{t-1}) < tol * n_rows``, where ``ℓ_t`` is the
         log-likelihood ``e_step`` reports for the parameters after ``t``
         iterations.  At least 0; ``tol=0`` runs exactly ``max_iter``
         iterations.

@@ -1,12 +1,13 @@
 """Gaussian mixtures: which Gaussian made each point?
 
-A mixture of ``k`` Gaussians in ``d`` dimensions draws each point by first
-picking a component ``j`` with probability ``weights[j]`` and then drawing
-from the Normal distribution ``N(means[j], covariances[j])``.  Which component
-made each point is hidden.  EM estimates all three anyway:
+A mixture of K Gaussians in d dimensions draws each point x_i by first
+picking a component, z_i = k, with probability pi_k (``weights[k]``), and then
+drawing from the Normal distribution N(mu_k, Sigma_k) (``means[k]`` and
+``covariances[k]``).  Which component made each point is hidden.  EM
+estimates all three anyway:
 
 * the **E-step** (:func:`e_step`) gives each point's *responsibilities*,
-  ``resp[i, j] = P(component j | x_i)``, by Bayes' rule;
+  r_ik = P(z_i = k | x_i) (``resp[i, k]``), by Bayes' rule;
 * the **M-step** (:func:`m_step`) re-estimates each component from all the
   points, each weighted by its responsibility: the weight is the average
   responsibility, the mean the weighted mean, the covariance the weighted
@@ -14,7 +15,8 @@ made each point is hidden.  EM estimates all three anyway:
 
 :func:`fit` alternates them with :func:`emlib.em.run`; :func:`log_likelihood`
 is the quantity EM climbs.  :func:`sample` draws from a mixture, :func:`bic`
-and :func:`aic` score a fit.
+and :func:`aic` score a fit.  In the shapes below, ``k`` is the number of
+components K (the argument ``k`` of :func:`fit`).
 
 Covariance types
 ----------------
@@ -111,7 +113,7 @@ class Params(NamedTuple):
     Attributes
     ----------
     weights : ndarray of shape (k,)
-        The mixing weights, ``P(component j)``: non-negative, summing to 1.
+        The mixing weights, pi_k = P(z_i = k): non-negative, summing to 1.
     means : ndarray of shape (k, d)
         The components' means.
     covariances : ndarray of shape (k, d, d), (k, d) or (k,)
@@ -379,7 +381,7 @@ def _distances(block: np.ndarray, comps: _Components, scratch: np.ndarray | None
 
 
 def _log_joint(distances: np.ndarray, comps: _Components) -> tuple[np.ndarray, np.ndarray]:
-    """``log w_j + log N(x_i | j)`` from the squared Mahalanobis distances, in two parts that add up to it.
+    """``log pi_k + log N(x_i | k)`` from the squared Mahalanobis distances, in two parts that add up to it.
 
     Overwrites ``distances``, ``(k, rows)``.  The first part, ``(k, rows)``,
     is component-major, so that the reductions over components run along
@@ -536,7 +538,7 @@ def _accumulate(stats: dict, kind: str, block: np.ndarray, resp: np.ndarray, off
         weighted = np.multiply(resp[:, :, None], offsets, out=np.empty(offsets.shape))
         stats["scatter"] += np.matmul(weighted.transpose(0, 2, 1), offsets)
         return
-    scatter = np.matmul(offsets, resp[:, :, None])[:, :, 0]  # (k, d): sum_i r_ij y_ijf^2
+    scatter = np.matmul(offsets, resp[:, :, None])[:, :, 0]  # (k, d): sum_i r_ik y_ikf^2
     stats["scatter"] += scatter if kind == "diag" else scatter.sum(axis=1)
 
 
@@ -654,11 +656,11 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     Returns
     -------
     resp : ndarray of shape (n_samples, k)
-        ``resp[i, j]``, the probability that component ``j`` made point
-        ``i``: ``weights[j] N(x_i | j) / sum_l weights[l] N(x_i | l)``.
+        ``resp[i, k]``, the probability r_ik that component k made point
+        i: ``weights[k] N(x_i | k) / sum_j weights[j] N(x_i | j)``.
         Each row sums to 1.
     log_likelihood : float
-        ``sum_i log sum_j weights[j] N(x_i | j)``, natural log.
+        ``sum_i log sum_k weights[k] N(x_i | k)``, natural log.
 
     Raises
     ------
@@ -687,7 +689,7 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
 
 
 def log_likelihood(X: object, params: Params) -> float:
-    """The log-likelihood of the data, ``sum_i log sum_j weights[j] N(x_i | j)`` (natural log).
+    """The log-likelihood of the data, ``sum_i log sum_k weights[k] N(x_i | k)`` (natural log).
 
     Arguments as in :func:`e_step`, whose second output this is.
 
@@ -709,11 +711,11 @@ def log_likelihood(X: object, params: Params) -> float:
 
 
 def log_density(X: object, params: Params) -> np.ndarray:
-    """The log of the mixture density at each point, ``log sum_j weights[j] N(x_i | j)``, shape ``(n_samples,)``.
+    """The log of the mixture density at each point, ``log sum_k weights[k] N(x_i | k)``, shape ``(n_samples,)``.
 
     Arguments as in :func:`e_step`.  Its sum is :func:`log_likelihood`;
     ``exp(log_density(X, params))[:, None] * resp`` are the weighted component
-    densities ``weights[j] N(x_i | j)``.
+    densities ``weights[k] N(x_i | k)``.
 
     Raises
     ------
@@ -737,9 +739,9 @@ def log_density(X: object, params: Params) -> np.ndarray:
 def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
     """The expected complete-data log-likelihood, for given responsibilities.
 
-    ``sum_i sum_j resp[i, j] * (log weights[j] + log N(x_i | means[j],
-    covariances[j]))``: the log-likelihood the data would have if point
-    ``i`` were known to come from component ``j``, averaged with the
+    ``sum_i sum_k resp[i, k] * (log weights[k] + log N(x_i | means[k],
+    covariances[k]))``: the log-likelihood the data would have if point
+    i were known to come from component k, averaged with the
     probabilities ``resp``.  With the E-step's responsibilities at
     ``params_t`` it is ``Q(params | params_t)`` (:func:`q_function`), which
     :func:`m_step` maximises (for ``reg_covar=0``).
@@ -805,11 +807,11 @@ def _expected_log_likelihood(X: np.ndarray, params: Params, resp: np.ndarray) ->
 def q_function(X: object, params: Params, params_t: Params) -> float:
     """``Q(params | params_t)``: the expected complete-data log-likelihood under the E-step at ``params_t``.
 
-    ``Q(theta | theta_t) = E_{Z | X, theta_t}[log L(theta; X, Z)]``, where
-    ``Z`` says which component made each point.  :func:`m_step` (with
-    ``reg_covar=0``) returns its maximum, and ``Q(theta | theta_t) +
+    ``Q(theta | theta^t) = E_{Z | X, theta^t}[log p(X, Z | theta)]``, where
+    ``Z`` says which component made each point and ``params_t`` is theta^t.  :func:`m_step` (with
+    ``reg_covar=0``) returns its maximum, and ``Q(theta | theta^t) +
     em.entropy(resp_t)`` is a lower bound on :func:`log_likelihood` that
-    touches it at ``theta = theta_t``.
+    touches it at ``theta = theta^t``.
 
     Parameters
     ----------
@@ -889,12 +891,12 @@ def m_step(
 ) -> Params:
     """The M-step: the parameters that maximise the expected log-likelihood.
 
-    With ``r_ij`` the responsibilities (times the sample weights, if any) and
-    ``n_j = sum_i r_ij``:
+    With r_ik the responsibilities (times the sample weights, if any) and
+    N_k = sum_i r_ik:
 
-    * ``weights[j] = n_j / sum_l n_l``;
-    * ``means[j] = sum_i r_ij x_i / n_j``;
-    * ``covariances[j] = sum_i r_ij (x_i - means[j])(x_i - means[j])^T / n_j``
+    * ``weights[k] = N_k / sum_j N_j``;
+    * ``means[k] = sum_i r_ik x_i / N_k``;
+    * ``covariances[k] = sum_i r_ik (x_i - means[k])(x_i - means[k])^T / N_k``
       plus ``reg_covar`` on the diagonal (its diagonal for ``"diag"``, the
       average of its diagonal for ``"spherical"``).
 
@@ -1307,7 +1309,7 @@ def n_parameters(params: Params) -> int:
 
 
 def bic(X: object, params: Params) -> float:
-    """The Bayesian information criterion, ``-2 log L + n_parameters * log(n_samples)``; lower is better.
+    """The Bayesian information criterion, ``-2 log_likelihood + n_parameters * log(n_samples)``; lower is better.
 
     Parameters
     ----------
@@ -1343,7 +1345,7 @@ def bic(X: object, params: Params) -> float:
 
 
 def aic(X: object, params: Params) -> float:
-    """Akaike's information criterion, ``-2 log L + 2 n_parameters``; lower is better.
+    """Akaike's information criterion, ``-2 log_likelihood + 2 n_parameters``; lower is better.
 
     Arguments as in :func:`bic`; AIC charges 2 per parameter instead of
     ``log(n_samples)``, so it picks larger models than BIC once
@@ -1376,7 +1378,7 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
     compared only after matching them up.  Component ``order[i]`` of
     ``params`` is matched to component ``i`` of ``reference`` so that the
     sum of the Mahalanobis distances from each reference component to the
-    mean matched to it, ``(mu_j - m_i)^T S_i^-1 (mu_j - m_i)``, is smallest
+    mean matched to it, ``(mu_j - ref_mu_i)^T ref_Sigma_i^-1 (mu_j - ref_mu_i)``, is smallest
     (the Hungarian algorithm, exact for any ``k``).  Measuring in each
     reference component's own spread makes the match independent of the
     features' units.

@@ -1,15 +1,18 @@
 """k-means clustering by Lloyd's algorithm.
 
-k-means alternates two steps until the assignment stops changing:
+k-means alternates two steps until the assignment stops changing.  From
+initial centers μ^0, iteration t = 1, 2, ... is
 
-* the **assignment step** (:func:`assign`) puts each point in the cluster of
-  its nearest center -- the hard version of EM's E-step;
-* the **update step** (:func:`update`) moves each center to the mean of its
-  points -- the M-step.
+* the **assignment step** (:func:`assign`), which puts each point in the
+  cluster of its nearest center in μ^(t-1), giving the labels z^t -- the
+  hard version of EM's E-step;
+* the **update step** (:func:`update`), which moves each center to the mean
+  of its points, giving μ^t -- the M-step.
 
-Both steps can only lower the *inertia*, the sum of squared distances from
-each point to its center (:func:`inertia`), so :func:`fit` records it per
-iteration in ``history`` and it never rises.
+Neither step can raise the *inertia* J(z, μ), the sum of squared distances
+from each point to its center (:func:`inertia`).  :func:`fit` records the
+centers μ^t after each iteration in ``history``, each with the inertia of
+the points assigned to them, and that inertia never rises.
 
 Empty clusters
 --------------
@@ -67,7 +70,11 @@ INIT_METHODS = ("k-means++", "random")
 
 @dataclass(frozen=True, eq=False)
 class KMeansStep:
-    """The state of k-means at the start of one iteration.
+    """The state of k-means between two iterations: centers, and the inertia of the points assigned to them.
+
+    ``history[t]`` of a :class:`KMeansResult` holds the centers μ^t left by
+    iteration t (the initial centers μ^0 for t = 0), and the inertia after the
+    assignment step of iteration t + 1, J(z^(t+1), μ^t).
 
     Attributes
     ----------
@@ -102,13 +109,15 @@ class KMeansResult:
     inertia : float
         The sum of squared distances from each point to its final center.
     n_iter : int
-        The number of update steps performed.
+        The number of iterations performed, each an assignment step and an
+        update step.  One more assignment step, to the final centers, shows
+        whether the run has converged.
     converged : bool
         Whether the assignment stopped changing (or the centers moved less than
-        ``tol``) before ``max_iter`` update steps.
+        ``tol``) within ``max_iter`` iterations.
     history : tuple of KMeansStep
         ``history[0]`` holds the initial centers, ``history[t]`` the centers
-        after ``t`` update steps, each with the inertia of the assignment to
+        after ``t`` iterations, each with the inertia of the assignment to
         them; ``len(history) == n_iter + 1`` and the inertia never rises.
 
     Examples
@@ -538,11 +547,14 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     Returns
     -------
     ndarray of shape (2 * result.n_iter + 1,)
-        Entry ``2t`` is ``result.history[t].inertia``, the assignment to the
-        centers after ``t`` updates; entry ``2t + 1`` is the inertia right
-        after update ``t + 1``, with the points assigned as that update left
-        them: as before it, except the points that moved to clusters that
-        had lost all theirs.  The sequence never rises.
+        In the order the steps run: entry ``2t`` is
+        ``result.history[t].inertia``, J(z^(t+1), μ^t) after the assignment
+        step of iteration ``t + 1`` (the points assigned to the centers left
+        by ``t`` iterations); entry ``2t + 1`` is J(z^(t+1), μ^(t+1)) right
+        after the update step of iteration ``t + 1``, with the points assigned
+        as that update left them: as before it, except the points that moved
+        to clusters that had lost all theirs.  The last entry is the
+        assignment step that ends the run.  The sequence never rises.
 
     Raises
     ------
@@ -586,7 +598,10 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
         ``"k-means++"`` picks the first point uniformly and each next one with
         probability proportional to its squared distance from the nearest
         center so far (Arthur & Vassilvitskii, 2007), keeping the best of
-        ``2 + ln k`` such draws as scikit-learn does.
+        ``2 + floor(ln k)`` such draws as scikit-learn does.  (Arthur and
+        Vassilvitskii's bound on the expected inertia, 8 (ln k + 2) times the
+        smallest, is proved for one draw per center; it does not carry over
+        to this greedy variant.)
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
         The source of randomness.
 
@@ -642,7 +657,7 @@ def fit(
         How to choose the initial centers (see :func:`init_centers`), or the
         initial centers themselves.
     max_iter : int
-        The largest number of update steps, at least 0.
+        The largest number of iterations (update steps), at least 0.
     tol : float
         Stop when the squared distances the centers move in one update add
         up to at most ``tol`` times the mean per-feature variance of ``X``

@@ -33,6 +33,14 @@ makes holes in a complete table, at random or depending on the values;
 :func:`compare` scores the usual repairs and EM against the table before the
 holes were made.
 
+The table that :func:`impute` returns is the best guess of each hole, but it
+is not data: its filled entries lie on regressions, so its columns vary less
+than the data do, and a standard error computed from it counts every guess as
+a measurement.  For standard errors, refit on bootstrap resamples of the rows
+(holes and all), or use *multiple imputation* (Rubin 1987): analyse several
+tables whose holes :func:`draw_imputation` fills with random draws from their
+conditional distribution, and combine the results.
+
 Rows are grouped by their *missingness pattern* (which entries are NaN), and
 each group is handled with one Cholesky factorisation and a few matrix
 products, so the cost per iteration grows with the number of distinct
@@ -89,6 +97,7 @@ __all__ = [
     "log_likelihood",
     "fit",
     "impute",
+    "draw_imputation",
     "mean_impute",
     "hide",
     "REPAIRS",
@@ -603,6 +612,91 @@ def impute(X: object, params: Params) -> np.ndarray:
     [[2.0, 11.0], [0.0, 10.0]]
     """
     return e_step(X, params)[0].filled
+
+
+def _conditional(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The conditional means of a pattern's missing entries (one row per row) and their covariance."""
+    o, m = pattern.observed, pattern.missing
+    if o.size == 0:
+        return np.broadcast_to(mean, (len(pattern.rows), m.size)), covariance
+    try:
+        chol = np.linalg.cholesky(covariance[np.ix_(o, o)])
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "params.covariance is numerically singular on the features "
+            f"{o.tolist()}: its Cholesky factorisation failed"
+        ) from None
+    whitened = np.linalg.solve(chol, (pattern.values - mean[o]).T)
+    coupling = np.linalg.solve(chol, covariance[np.ix_(o, m)])
+    return mean[m] + whitened.T @ coupling, covariance[np.ix_(m, m)] - coupling.T @ coupling
+
+
+def draw_imputation(X: object, params: Params, *, rng=None) -> np.ndarray:
+    """Fill each missing entry with a random draw from its conditional distribution given the row's observed entries.
+
+    Where :func:`impute` puts each hole at its conditional mean
+    ``E[x_m | x_o]``, this draws the row's missing entries together from
+    ``N(E[x_m | x_o], Cov[x_m | x_o])``, so that the filled table scatters as
+    much as the data would.  One call makes one of the completed tables of
+    *multiple imputation*; to let the uncertainty of ``params`` in too, draw
+    each table with the parameters of a fit to a bootstrap resample of the
+    rows.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, d)
+        The data, with NaN for each missing entry.
+    params : Params
+        A mean and covariance, usually ``fit(X).params``.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        The source of randomness.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, d)
+        A new array: observed entries as they were, missing ones drawn (a
+        row with nothing observed is a draw from ``N(mean, covariance)``).
+        ``X`` is not changed.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`, or if ``rng`` is not None, an int, a ``SeedSequence`` or a
+        ``Generator``.
+    ValueError
+        As :func:`e_step`, or if ``rng`` is a negative seed.
+
+    Examples
+    --------
+    The draws scatter around the conditional mean, 11.0, with the
+    conditional variance ``4 - 2**2 / 4 = 3``:
+
+    >>> params = Params(np.array([0.0, 10.0]), np.array([[4.0, 2.0], [2.0, 4.0]]))
+    >>> table = draw_imputation([[2.0, np.nan]] * 20000, params, rng=0)
+    >>> bool(np.all(table[:, 0] == 2.0)), round(float(table[:, 1].mean()), 1), round(float(table[:, 1].var()), 1)
+    (True, 11.0, 3.0)
+    """
+    X = _check_X(X)
+    params = _check_params(params, X.shape[1])
+    rng = check_rng(rng)
+    mean, covariance = params
+    drawn = X.copy()
+    with np.errstate(over="ignore", invalid="ignore"):  # checked once, below
+        for pattern in _patterns(X):
+            if pattern.missing.size == 0:
+                continue
+            centre, spread = _conditional(pattern, mean, covariance)
+            # a square root of the conditional covariance that tolerates rounding below zero
+            eigenvalues, eigenvectors = np.linalg.eigh((spread + spread.T) / 2)
+            root = eigenvectors * np.sqrt(np.clip(eigenvalues, 0.0, None))
+            noise = rng.standard_normal((len(pattern.rows), pattern.missing.size))
+            drawn[np.ix_(pattern.rows, pattern.missing)] = centre + noise @ root.T
+    if not np.isfinite(drawn).all():
+        raise ValueError(
+            "params are so far from X, in units of params.covariance, that the draws "
+            "overflow float64; start closer to X"
+        )
+    return drawn
 
 
 def mean_impute(X: object) -> np.ndarray:

@@ -4,9 +4,10 @@ k-means gives each point wholly to its nearest center.  A *soft* assignment
 gives it to every center in shares that sum to 1:
 
 * :func:`distance_shares` is the rule "normalise the distances by their
-  sum" taken literally, ``d_ik / sum_j d_ij``.  It is **backwards**: the
-  farthest center gets the largest share.  ``inverse=True`` gives the
-  repaired rule ``(1 / d_ik) / sum_j (1 / d_ij)``, which at least favours
+  sum" taken literally, ``|x_i - mu_k| / sum_j |x_i - mu_j|``.  It is
+  **backwards**: the farthest center gets the largest share.
+  ``inverse=True`` gives the repaired rule
+  ``(1 / |x_i - mu_k|) / sum_j (1 / |x_i - mu_j|)``, which at least favours
   the nearest center but has no probabilistic meaning and no length scale.
 * :func:`responsibilities` is Bayes' rule for a mixture of round Normal
   clouds with equal weights and one shared variance ``sigma**2``: the
@@ -17,6 +18,9 @@ gives it to every center in shares that sum to 1:
 
 :func:`fit` alternates the last two steps: this is *soft k-means* (MacKay,
 *Information Theory, Inference, and Learning Algorithms*, 2003, ch. 20).
+MacKay's distance carries a factor 1/2, ``exp(-beta_MacKay * |x - mu|**2 / 2)``,
+so his stiffness is ``1 / sigma**2``, twice the ``beta`` used here; the
+length scale ``sigma`` means the same in both.
 It is exactly EM for the mixture above with the variance held fixed, so the
 log-likelihood of that mixture (:func:`log_likelihood`) never falls.  As
 ``beta`` grows the responsibilities harden into k-means' assignment, and as
@@ -143,7 +147,8 @@ def _log_resp(distances: _Distances, beta: float) -> tuple[np.ndarray, np.ndarra
     """Log-responsibilities ``(n, k)``, and ``beta * (squared distance - nearest)`` summed out.
 
     Returns ``(log_resp, log_totals)`` where ``log_totals[i]`` is
-    ``log(sum_k exp(-beta * (d_ik - d_i,nearest)))``, between 0 and ``log k``.
+    ``log(sum_k exp(-beta * (D_ik - D_i,nearest)))`` with ``D`` the squared
+    distances, between 0 and ``log k``.
     """
     excess = distances.in_frame - distances.nearest[:, None]  # >= 0, exactly 0 at the nearest
     with np.errstate(over="ignore"):
@@ -195,12 +200,12 @@ def distance_shares(X: object, centers: object, *, inverse: bool = False) -> np.
     """Soft assignments from plain distances: the rule to avoid, and its repair.
 
     With ``inverse=False`` each point's distances to the centers are divided
-    by their sum, ``d_ik / sum_j d_ij``, the rule as it is often first
+    by their sum, ``|x_i - mu_k| / sum_j |x_i - mu_j|``, the rule as it is often first
     stated.  The shares sum to 1, but they are **backwards**: the farther a
     center, the larger its share, so the nearest center gets the smallest.
 
     With ``inverse=True`` the reciprocals are normalised instead,
-    ``(1 / d_ik) / sum_j (1 / d_ij)``: the nearest center gets the largest
+    ``(1 / |x_i - mu_k|) / sum_j (1 / |x_i - mu_j|)``: the nearest center gets the largest
     share.  This rule has no probabilistic model behind it and no length
     scale: the shares depend only on the *ratios* of the distances, so a point
     right next to one center still gives a noticeable share to centers a few
@@ -280,7 +285,7 @@ def responsibilities(X: object, centers: object, beta: float) -> np.ndarray:
     -------
     resp : ndarray of shape (n_samples, k)
         Each row sums to 1 (to about 1e-16).  Computed in log space: far
-        points whose every ``exp(-beta d^2)`` underflows still get exact
+        points whose every ``exp(-beta |x_i - mu_k|^2)`` underflows still get exact
         responsibilities.  A point equally near several centers splits
         equally among them however large ``beta`` is.
 
@@ -366,7 +371,9 @@ def log_likelihood(X: object, centers: object, beta: float) -> float:
     equal weights ``1 / k`` and the shared variance ``sigma**2 = 1 / (2 beta)``
     along each of the ``d`` axes:
 
-    ``sum_i log( (1/k) sum_k (pi / beta)**(-d/2) exp(-beta |x_i - mu_k|^2) )``.
+    ``sum_i log( (1/k) sum_k N(x_i | mu_k, sigma**2 I) )``, where each Normal
+    density is ``(2 pi sigma**2)**(-d/2) exp(-beta |x_i - mu_k|^2)`` in ``d``
+    dimensions.
 
     Parameters
     ----------
@@ -550,7 +557,8 @@ def places(centers: object, tolerance: float) -> list[tuple[np.ndarray, int]]:
 
     A center within ``tolerance`` of an earlier place joins it; otherwise it
     starts a new one.  Below the critical stiffness soft k-means puts every
-    center at one place; as ``beta`` grows the places split.
+    center at one place (from most starts; see :func:`fit`); as ``beta``
+    grows the places split.
 
     Parameters
     ----------

@@ -333,7 +333,7 @@ def frame_grid_slider(
 
 
 def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: str,
-                    value: int = 0, dpi: int = 100) -> ipywidgets.VBox:
+                    value: int = 0, dpi: int = _DPI) -> ipywidgets.VBox:
     """:func:`frame_slider` over ``(label, figure)`` frames: palette PNGs of ``colors`` colours, shown at ``dpi``."""
     pngs = [figure_png(fig, dpi=_PIXEL_RATIO * dpi, colors=colors) for _, fig in frames]
     return frame_slider(pngs, [label for label, _ in frames], description=description, value=value,
@@ -358,9 +358,9 @@ def kmeans_slider(X: object, result: kmeans.KMeansResult) -> ipywidgets.VBox:
     >>> X = [[0.0, 0.0], [0.0, 1.0], [4.0, 0.0], [4.0, 1.0]]
     >>> box = kmeans_slider(X, kmeans.fit(X, 2, init=[[0.0, 0.0], [0.0, 1.0]]))
     >>> box.children[1].options
-    ('1 · assign', '1 · update', 'final')
+    ('1 · assign', '1 · update', '2 · assign, stop')
     """
-    return _palette_slider(plots.kmeans_frames(X, result), 128, "iteration", dpi=_DPI)
+    return _palette_slider(plots.kmeans_frames(X, result), 128, "iteration")
 
 
 def coin_start_slider(
@@ -383,8 +383,8 @@ def coin_start_slider(
     -------
     ipywidgets.VBox
         The sliders above the frames (see :func:`frame_grid_slider`).  The
-        frames are reduced to 64 colours, so a grid of 81 starts weighs about
-        a megabyte.
+        frames are reduced to 64 colours, which keeps a grid of many starts
+        small.
 
     Raises
     ------
@@ -443,7 +443,7 @@ def soft_kmeans_slider(X: object, results: Sequence, *, value: int = 0) -> ipywi
     -------
     ipywidgets.VBox
         The slider above the frames (see :func:`frame_slider`).  The frames
-        are reduced to 128 colours, about 25 kB each.
+        are reduced to 128 colours, which keeps them small.
 
     Raises
     ------
@@ -583,8 +583,7 @@ def imputation_slider(
     ('30 %',)
     """
     frames = plots.imputation_frames(X, fractions, columns=columns, feature_names=feature_names, rng=rng)
-    # 125 dpi: the frames are 8.7 inches wide, so about 1090 pixels, sharp when shrunk to the page
-    return _palette_slider(frames, 128, "missing", dpi=125)
+    return _palette_slider(frames, 128, "hidden")
 
 
 # --------------------------------------------------------------------------
@@ -628,5 +627,4 @@ def local_optima_slider(
     """
     frames = plots.local_optima_frames(X, results, decimals=decimals, max_frames=max_frames,
                                        feature_names=feature_names)
-    # 120 dpi: the frames are as wide as the page's column, about 790 pixels, sharp when shrunk to it
-    return _palette_slider(frames, 128, "optimum", dpi=120)
+    return _palette_slider(frames, 128, "optimum")

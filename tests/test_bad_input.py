@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import pkgutil
 import re
 import signal
 from typing import Any, Callable, NamedTuple
@@ -129,6 +130,20 @@ def real(*, minimum: float | None = 0.0, positive: bool = False, none: bool = Fa
         cases.append(Bad("negative", -1.0, ValueError, bound))
     if positive:
         cases.append(Bad("zero", 0.0, ValueError, "must be positive"))
+    if not none:
+        cases.append(Bad("None", None, TypeError, "must be a real number"))
+    return cases
+
+
+def between_0_and_1(*, none: bool = False) -> list[Bad]:
+    """A real number strictly between 0 and 1 (a rate, a floor)."""
+    cases = [
+        Bad("string", "0.5", TypeError, "must be a real number"),
+        Bad("NaN", np.nan, ValueError, "must be finite"),
+        Bad("zero", 0.0, ValueError, "must be between 0 and 1"),
+        Bad("one", 1.0, ValueError, "must be between 0 and 1"),
+        Bad("negative", -0.5, ValueError, "must be between 0 and 1"),
+    ]
     if not none:
         cases.append(Bad("None", None, TypeError, "must be a real number"))
     return cases
@@ -507,6 +522,8 @@ CALLS = [
               reg_covar=real(), callback=function(none=True))),
     Call(missing.impute, dict(X=HIDDEN, params=NORMAL), dict(X=table(HIDDEN, nan=True), params=normal(NORMAL))),
     Call(missing.mean_impute, dict(X=HIDDEN), dict(X=table(HIDDEN, nan=True))),
+    Call(missing.draw_imputation, dict(X=HIDDEN, params=NORMAL, rng=0),
+         dict(X=table(HIDDEN, nan=True), params=normal(NORMAL), rng=generator())),
     Call(missing.hide, dict(X=TABLE, fraction=0.2, mechanism="MCAR", rng=0),
          dict(X=table(TABLE), fraction=real(), mechanism=option(missing.MECHANISMS), rng=generator())),
     Call(missing.hide, dict(X=TABLE, fraction=0.2, mechanism="MAR", column=0, by=1, rng=0),
@@ -530,11 +547,19 @@ CALLS = [
     Call(datasets.two_coins, {}, {}),
     Call(datasets.penguins, {}, {}),
     Call(datasets.old_faithful, {}, {}),
+    Call(datasets.stretched_clouds, dict(n_per_cluster=5, rng=0),
+         dict(n_per_cluster=integer(5, minimum=1), rng=generator())),
     Call(datasets.make_blobs, dict(centers=CENTERS, n_per_cluster=5, std=1.0, rng=0),
          dict(centers=array(CENTERS), n_per_cluster=[*integer(5, minimum=1)[:4], Bad("empty", [], ValueError, "must be an integer or 3 integers")], std=[Bad("string", "1", TypeError, "must be a number"), Bad("NaN", np.nan, ValueError, "contains NaN"),
                                            Bad("zero", 0.0, ValueError, "must be positive")],
               rng=generator())),
 ]
+
+# coin fits that run until they stop rising, as plots.log_likelihood_gap needs them
+SETTLED = [coins.fit(HEADS, TOSSES, THETA, max_iter=300, tol=0)]
+
+# two tiny frames, as the sliders take them: PNG images that differ
+PNGS = [widgets.figure_png(plots.new_figure(panel_size=(size, size))[0], dpi=20) for size in (0.5, 0.6)]
 
 FIGURE_CALLS = [
     Call(plots.new_figure, dict(nrows=1, ncols=2), dict(nrows=integer(1, minimum=1), ncols=integer(2, minimum=1))),
@@ -573,6 +598,20 @@ FIGURE_CALLS = [
               radius=real(positive=True), n_points=integer(5, minimum=3))),
     Call(plots.error_against_n, dict(sizes=[10, 100], errors={"a": [1.0, 0.3]}),
          dict(sizes=array([10, 100], ndim=1), reference_slope=real(minimum=None))),
+    Call(plots.log_likelihood_gap, dict(results=SETTLED, names=["a"], rate=0.5),
+         dict(results=sequence_of(r"an em\.EMResult", SETTLED), names=names(1)[1:],
+              rate=between_0_and_1(none=True), floor=between_0_and_1())),
+    Call(plots.rules_on_a_line, dict(gap=4.0, beta=1.0), dict(gap=real(positive=True), beta=real(positive=True))),
+    Call(plots.stiffness_on_a_line, dict(gap=4.0, betas=[0.5, 2.0]),
+         dict(gap=real(positive=True), betas=[Bad("empty", [], ValueError, "must hold at least one"),
+                                               Bad("string", "ab", TypeError, "must be a sequence"),
+                                               Bad("NaN", [np.nan], ValueError, "must be finite"),
+                                               Bad("zero", [0.0], ValueError, "must be positive")])),
+    Call(plots.bound_bars, dict(heads=HEADS, tosses=TOSSES, theta0=THETA, n_iter=1),
+         dict(heads=counts(HEADS), tosses=counts(TOSSES, scalar=True), theta0=probabilities(THETA, start=True),
+              n_iter=integer(1, minimum=1))),
+    Call(plots.mixture_panels, dict(X=X, params=[PARAMS], titles=["a"], feature_names=["u", "v"]),
+         dict(X=table(X), titles=names(1)[1:], feature_names=names(2))),
     Call(plots.lower_bound_frames, dict(heads=HEADS, tosses=TOSSES, result=COINS),
          dict(heads=counts(HEADS), tosses=counts(TOSSES, scalar=True), result=instance("the result of coins.fit"))),
     Call(plots.resp_colours, dict(resp=RESP), dict(resp=responsibilities(RESP)[:-1])),
@@ -614,10 +653,10 @@ FIGURE_CALLS = [
     Call(widgets.figure_png, dict(fig=None, dpi=50), dict(fig=instance("a matplotlib Figure"),
                                                            dpi=integer(50, minimum=1),
                                                            colors=integer(16, minimum=2, maximum=256, none=True))),
-    Call(widgets.frame_slider, dict(frames=[b"a", b"b"], labels=["1", "2"], value=0),
-         dict(labels=names(2), value=frame_index(2))),
-    Call(widgets.frame_grid_slider, dict(frames=[[b"a"], [b"b"]], row_labels=["1", "2"], column_labels=["x"]),
-         dict(row_labels=names(2), column_labels=names(1)[1:])),
+    Call(widgets.frame_slider, dict(frames=PNGS, labels=["1", "2"], value=0),
+         dict(labels=names(2), value=frame_index(2), pixel_ratio=integer(2, minimum=1))),
+    Call(widgets.frame_grid_slider, dict(frames=[PNGS[:1], PNGS[1:]], row_labels=["1", "2"], column_labels=["x"]),
+         dict(row_labels=names(2), column_labels=names(1)[1:], pixel_ratio=integer(2, minimum=1))),
     Call(widgets.kmeans_slider, dict(X=X, result=KMEANS), dict(X=table(X), result=instance(r"a kmeans\.KMeansResult"))),
     Call(widgets.coin_start_slider, dict(heads=HEADS, tosses=TOSSES, starts_a=[0.6], starts_b=[0.5]),
          dict(heads=counts(HEADS), tosses=counts(TOSSES, scalar=True), starts_b=probabilities([0.5], start=True))),
@@ -736,7 +775,13 @@ def test_a_valid_call_succeeds_leaves_its_input_alone_and_returns_no_nan(call):
 def _public_functions(module) -> list[Callable]:
     names = getattr(module, "__all__", None) or [name for name in dir(module) if not name.startswith("_")]
     return [getattr(module, name) for name in names
-            if inspect.isfunction(getattr(module, name)) and getattr(module, name).__module__ == module.__name__]
+            if inspect.isfunction(getattr(module, name))
+            and getattr(module, name).__module__ in (module.__name__, *_submodules(module))]
+
+
+def _submodules(module) -> list[str]:
+    """The modules of a package (emlib.plots is one module per chapter), by name."""
+    return [f"{module.__name__}.{info.name}" for info in pkgutil.iter_modules(getattr(module, "__path__", []))]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[module.__name__ for module in MODULES])

@@ -100,8 +100,8 @@ def test_stretched_clouds_have_covariance_diag_six_and_a_quarter_and_a_quarter()
 
 
 @pytest.mark.parametrize("n, error, message", [
-    (0, ValueError, r"n_per_cluster must be positive; got \[0, 0, 0\]"),
-    (2.5, TypeError, r"n_per_cluster must be an integer or 3 integers; got 2.5"),
+    (0, ValueError, r"n_per_cluster must be at least 1; got 0"),
+    (2.5, TypeError, r"n_per_cluster must be an integer; got 2.5"),
 ])
 def test_stretched_clouds_check_their_count(n, error, message):
     with pytest.raises(error, match=message):

@@ -125,10 +125,10 @@ def test_sympy_shared_variance_is_the_pooled_scatter():
 def test_sympy_k_weights_by_lagrange_multiplier():
     N = sp.symbols("N1:4", positive=True)
     w = sp.symbols("w1:4", positive=True)
-    lam = sp.Symbol("lambda", positive=True)
-    lagrangian = sum(Nk * sp.log(wk) for Nk, wk in zip(N, w)) - lam * (sum(w) - 1)
-    (solution,) = sp.solve([sp.diff(lagrangian, v) for v in (*w, lam)], [*w, lam], dict=True)
-    assert is_zero(solution[lam] - sum(N))
+    alpha = sp.Symbol("alpha", positive=True)  # the multiplier; the chapter writes alpha
+    lagrangian = sum(Nk * sp.log(wk) for Nk, wk in zip(N, w)) - alpha * (sum(w) - 1)
+    (solution,) = sp.solve([sp.diff(lagrangian, v) for v in (*w, alpha)], [*w, alpha], dict=True)
+    assert is_zero(solution[alpha] - sum(N))
     for Nk, wk in zip(N, w):
         assert is_zero(solution[wk] - Nk / sum(N))
 
@@ -346,7 +346,7 @@ def test_q_at_the_m_step_beats_every_other_theta(seed, k, d, distance):
 
 @given(st.integers(0, 2**32 - 1), st.integers(2, 3), st.integers(1, 2))
 def test_q_and_the_log_likelihood_have_the_same_gradient_at_theta_t(seed, k, d):
-    """The chapter's last exercise (Fisher's identity)."""
+    """Fisher's identity: Q(. | theta_t) touches the log-likelihood at theta_t (EM in general's "The bound is tangent")."""
     X, resp, theta_t, _ = random_problem(seed, k, d)
     v_t = calculus.pack(theta_t)
 
@@ -360,3 +360,16 @@ def test_q_and_the_log_likelihood_have_the_same_gradient_at_theta_t(seed, k, d):
     grad_ll = calculus.numerical_gradient(log_likelihood, v_t)
     scale = abs(Q(v_t)) + abs(log_likelihood(v_t)) + len(X)
     np.testing.assert_allclose(grad_q, grad_ll, rtol=0, atol=1e-7 * scale)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 3), st.integers(1, 3))
+def test_the_covariance_update_is_a_weighted_sum_over_pairs(seed, k, d):
+    """The chapter's exercise "The covariance without the mean", for every component."""
+    X, resp, _, _ = random_problem(seed, k, d)
+    assume(resp.sum(axis=0).min() > d + 1)
+    theta = gmm.m_step(X, resp, reg_covar=0)
+    differences = X[:, None, :] - X[None, :, :]
+    for j in range(k):
+        r = resp[:, j]
+        pairs = np.einsum("i,l,ila,ilb->ab", r, r, differences, differences) / (2 * r.sum() ** 2)
+        np.testing.assert_allclose(pairs, theta.covariances[j], rtol=1e-9, atol=1e-12 * X.var())

@@ -27,6 +27,23 @@ def test_slices_draw_one_curve_per_direction_peaking_at_zero():
     assert ax.get_title() == "t"
 
 
+def test_slices_give_every_curve_a_colour_of_its_own_and_label_the_axes():
+    from matplotlib.colors import to_rgba
+
+    for m in (3, 8, 12):
+        directions = np.random.default_rng(m).standard_normal((m, 4))
+        fig = plots.function_slices(concave, np.zeros(4), directions, n_points=5,
+                                    xlabel="$s$ in packed units", ylabel=r"$\Delta Q$")
+        ax = fig.axes[0]
+        curves = [line for line in ax.get_lines() if len(line.get_xdata()) == 5]
+        assert len(curves) == m
+        assert len({to_rgba(curve.get_color()) for curve in curves}) == m
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("$s$ in packed units", r"$\Delta Q$")
+    default = plots.function_slices(concave, np.zeros(2), np.eye(2), n_points=5).axes[0]
+    assert default.get_xlabel() == "$s$, distance along a direction $u$"
+    assert default.get_ylabel() == r"$f(c + s\,u) - f(c)$"
+
+
 def test_slices_show_a_point_that_is_not_a_maximum():
     fig = plots.function_slices(lambda v: float(v[0]), [0.0, 0.0], [[1.0, 0.0]], radius=1.0)
     (curve,) = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) == 61]
@@ -53,8 +70,10 @@ def test_errors_are_drawn_on_log_axes_with_a_reference_slope():
     fig = plots.error_against_n(sizes, errors, title="rates")
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "$n$, number of points" and ax.get_title() == "rates"
     lines = ax.get_lines()
-    assert [line.get_label() for line in lines] == ["a", "b", "∝ n^-0.5"]
+    assert [line.get_label() for line in lines] == ["a", "b", r"$\propto n^{-0.5}$"]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["a", "b", r"$\propto n^{-0.5}$"]
     np.testing.assert_allclose(lines[1].get_ydata(), errors["b"])
     reference = lines[2].get_ydata()
     np.testing.assert_allclose(reference[0], 2.0)  # the geometric mean of the first errors
@@ -82,6 +101,7 @@ def test_errors_refuse_bad_input(sizes, errors, error, message):
     (lambda v: None, {}, TypeError, "fun must return a real number; got None (NoneType)"),
     (lambda v: -np.inf if not v.any() else 0.0, {}, ValueError, "fun must be finite at center; fun(center) = -inf"),
     (concave, {"ylabel": None}, TypeError, "ylabel must be a string; got None (NoneType)"),
+    (concave, {"xlabel": [1]}, TypeError, "xlabel must be a string; got [1] (list)"),
     (concave, {"title": ["a"]}, TypeError, "title must be a string; got ['a'] (list)"),
 ])
 def test_slices_check_what_fun_returns_and_the_labels(fun, kwargs, error, message):

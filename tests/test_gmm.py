@@ -15,7 +15,7 @@ from sklearn.datasets import load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
-from emlib import datasets, em, gmm
+from emlib import datasets, em, gmm, kmeans
 from emlib.gmm import Params
 
 KINDS = ("full", "diag", "spherical")
@@ -380,6 +380,52 @@ def test_the_seeds_two_groups_are_recovered():
     np.testing.assert_allclose(fitted.means[order, 0], [0.6, 0.02], atol=0.02)
     np.testing.assert_allclose(fitted.covariances[order], [0.003, 0.03], rtol=0.1)
     np.testing.assert_allclose(fitted.weights, 0.5, atol=0.03)
+
+
+def test_known_groups_scatter_less_than_em_over_many_samples_but_not_always():
+    """The chapter's claim: the labels carry information, so on average the known-group
+    estimates are closer to the truth; on a single sample EM is often closer."""
+    rng = np.random.default_rng(7)
+    truth = np.array([0.6, 0.003, 0.02, 0.03])  # blue mean and variance, orange mean and variance
+    start_params = Params([0.5, 0.5], [[0.4], [0.2]], [0.05, 0.05])
+    em_errors, known_errors = [], []
+    for _ in range(200):
+        X, labels = datasets.make_blobs([[0.6], [0.02]], 300, np.sqrt([0.003, 0.03]), rng=rng)
+        fitted = gmm.fit(X, start_params, covariance_type="spherical", reg_covar=0).params
+        known = gmm.m_step(X, np.eye(2)[labels], covariance_type="spherical", reg_covar=0)
+        em_errors.append(np.array([fitted.means[0, 0], fitted.covariances[0], fitted.means[1, 0],
+                                   fitted.covariances[1]]) - truth)
+        known_errors.append(np.array([known.means[0, 0], known.covariances[0], known.means[1, 0],
+                                      known.covariances[1]]) - truth)
+    em_errors, known_errors = np.array(em_errors), np.array(known_errors)
+    gap = em_errors**2 - known_errors**2  # per sample, per parameter
+    mean, standard_error = gap.mean(axis=0), gap.std(axis=0) / np.sqrt(len(gap))
+    assert np.all(mean > 0)  # on average the known groups are closer, for every parameter
+    decided = mean > 2 * standard_error
+    assert decided[[0, 1, 3]].all()  # decided for blue's mean and variance and orange's variance
+    em_closer = (np.abs(em_errors) < np.abs(known_errors)).mean(axis=0)
+    assert np.all(em_closer > 0.3)  # yet EM is closer on many single samples
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stretched_clouds_need_more_than_round_components(seed):
+    """The chapter's claim on chapter 1's clouds: round models cut across them, whatever the
+    start; diagonal and full covariances, started from the k-means answer and from the true
+    clouds, prefer a fit that follows them."""
+    X, cloud = datasets.stretched_clouds(100, rng=seed)
+    labels_km = kmeans.fit(X, 3, rng=seed).labels
+
+    def agreement(found):
+        return max(np.mean(np.array(names)[found] == cloud) for names in itertools.permutations(range(3)))
+
+    for kind in KINDS:
+        runs = [gmm.fit(X, gmm.m_step(X, np.eye(3)[labels], covariance_type=kind), covariance_type=kind)
+                for labels in (labels_km, cloud)]
+        best = max(runs, key=lambda run: run.log_likelihood)
+        if kind == "spherical":
+            assert agreement(gmm.predict(X, best.params)) < 0.5
+        else:
+            assert agreement(gmm.predict(X, best.params)) > 0.6
 
 
 # --------------------------------------------------------------------------

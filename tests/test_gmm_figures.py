@@ -188,3 +188,89 @@ def test_mixture_sequences_and_limits_are_checked(data_1d, data_2d, call, error,
     X, run2 = data_2d
     with pytest.raises(error, match=re.escape(message)):
         call(x, X, run2)
+
+
+def test_hard_colours_each_point_by_its_most_responsible_component(data_1d):
+    x, _, run = data_1d
+    start = run.history[0].params  # wide components share many points
+    soft = plots.mixture_state(x, start, ax=plots.new_figure()[1][0, 0])
+    hard = plots.mixture_state(x, start, ax=plots.new_figure()[1][0, 0], hard=True)
+    soft_colours = soft.collections[-1].get_facecolors()[:, :3]
+    hard_colours = hard.collections[-1].get_facecolors()[:, :3]
+    pure = np.array([to_rgb(plots.PALETTE[0]), to_rgb(plots.PALETTE[1])])
+    distance_to_pure = np.abs(hard_colours[:, None, :] - pure[None]).sum(axis=2).min(axis=1)
+    assert distance_to_pure.max() < 1e-6  # every point wholly blue or wholly orange
+    assert np.abs(soft_colours[:, None, :] - pure[None]).sum(axis=2).min(axis=1).max() > 0.1  # blends
+    winners = np.argmax(gmm.e_step(x, start)[0], axis=1)
+    np.testing.assert_allclose(hard_colours, pure[winners], atol=1e-6)
+
+
+def test_2d_ellipses_have_a_white_edge_to_stand_out_over_their_points(data_2d):
+    X, run = data_2d
+    ax = plots.mixture_state(X, run.params, ax=plots.new_figure()[1][0, 0])
+    fitted = [p for p in ax.patches if isinstance(p, Ellipse)]
+    for ellipse in fitted:
+        (stroke,) = ellipse.get_path_effects()
+        assert to_rgb(stroke._gc["foreground"]) == (1.0, 1.0, 1.0)
+
+
+def test_mixtures_share_one_legend_below_the_panels(data_1d):
+    x, _, run = data_1d
+    truth = gmm.Params([0.5, 0.5], [[0.6], [0.02]], [0.003, 0.03])
+    fig = plots.mixtures(x, [run.history[0].params, run.params], ["start", "end"], truth=truth,
+                         component_names=["blue", "orange"], hard=[False, True])
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["blue", "orange", "mixture", "truth"]
+    assert fig.get_size_inches()[0] <= 6.6 + 1e-9
+    for ax in fig.axes:  # the truth in every panel, dotted
+        assert sum(line.get_linestyle() == ":" for line in ax.lines) == 2
+
+
+def test_mixtures_in_a_grid_with_equal_scales(data_2d):
+    X, run = data_2d
+    fig = plots.mixtures(X, [run.params] * 3, ["a", "b", "c"], ncols=2, equal_scales=True, hard=True)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(fig.axes) == 4 and [ax.get_title() for ax in visible] == ["a", "b", "c"]
+    assert all(ax.get_aspect() == 1.0 for ax in visible)
+    assert fig.get_size_inches()[0] == pytest.approx(6.6)
+
+
+def test_histograms_name_the_groups_in_the_legend(data_1d):
+    x, labels, _ = data_1d
+    named = plots.mixture_histograms(x, labels, group_names=["blue group", "orange group"])
+    assert [t.get_text() for t in named.axes[0].get_legend().get_texts()] == ["blue group", "orange group"]
+    plain = plots.mixture_histograms(x, labels)
+    assert [t.get_text() for t in plain.axes[0].get_legend().get_texts()] == ["group 1", "group 2"]
+    assert named.get_size_inches()[0] == pytest.approx(6.6)
+
+
+def test_frames_fit_the_column_and_keep_the_first_frames_layout(data_2d):
+    X, run = data_2d
+    frames = plots.mixture_frames(X, run)
+    assert all(fig.get_size_inches()[0] == pytest.approx(6.6) for _, fig in frames)
+    first = [ax.get_position().bounds for ax in frames[0][1].axes]
+    for _, fig in frames[1:]:
+        np.testing.assert_allclose([ax.get_position().bounds for ax in fig.axes], first)
+    assert frames[-1][1].axes[1].get_xlabel() == "iteration $t$"
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda x, X, run2: plots.mixtures(X, [run2.params], ["a"], hard="yes"), TypeError,
+     "hard must be True or False, or a sequence of them, one per mixture; got str"),
+    (lambda x, X, run2: plots.mixtures(X, [run2.params], ["a"], hard=[True, False]), ValueError,
+     "hard must have one entry per mixture (1); got 2"),
+    (lambda x, X, run2: plots.mixtures(X, [run2.params], ["a"], ncols=0), ValueError,
+     "ncols must be at least 1"),
+    (lambda x, X, run2: plots.mixtures(X, [run2.params], ["a"], equal_scales=1), TypeError,
+     "equal_scales must be True or False"),
+    (lambda x, X, run2: plots.mixture_state(X, run2.params, ax=plots.new_figure()[1][0, 0], hard=None),
+     TypeError, "hard must be True or False"),
+    (lambda x, X, run2: plots.mixture_histograms(x, np.zeros(len(x), int), group_names=["a", "b"]), ValueError,
+     "group_names must have one entry per group (1); got 2"),
+])
+def test_the_new_options_are_checked(data_1d, data_2d, call, error, message):
+    x, _, _ = data_1d
+    X, run2 = data_2d
+    with pytest.raises(error, match=re.escape(message)):
+        call(x, X, run2)

@@ -58,6 +58,25 @@ class TestByHand:
         with pytest.raises(TypeError, match="result must be a kmeans.KMeansResult; got tuple"):
             kmeans.half_step_inertias(NUMBERS, (1, 2))
 
+    def test_iteration_t_is_an_assignment_step_then_an_update_step(self):
+        # the chapter's convention: iteration t assigns to mu^(t-1) = history[t-1].centers (labels z^t)
+        # and updates to mu^t = history[t].centers; history[t].inertia = J(z^(t+1), mu^t)
+        X = blobs(seed=5, n=40, k=4)
+        result = kmeans.fit(X, 4, init=X[:4], tol=0)
+        half_steps = kmeans.half_step_inertias(X, result)
+        assert result.n_iter >= 3 and len(half_steps) == 2 * result.n_iter + 1
+        for t in range(1, result.n_iter + 1):
+            z_t = kmeans.assign(X, result.history[t - 1].centers)
+            assert np.bincount(z_t, minlength=4).min() > 0  # no empty cluster: plain means
+            np.testing.assert_allclose(result.history[t].centers, kmeans.update(X, z_t, 4), rtol=1e-12)
+            assert half_steps[2 * t - 2] == pytest.approx(kmeans.inertia(X, result.history[t - 1].centers, z_t))
+            assert half_steps[2 * t - 1] == pytest.approx(kmeans.inertia(X, result.history[t].centers, z_t))
+            assert result.history[t - 1].inertia == pytest.approx(half_steps[2 * t - 2])
+        # the run stopped because the assignment step of one more iteration repeats z^n_iter
+        z_last = kmeans.assign(X, result.history[-2].centers)
+        np.testing.assert_array_equal(kmeans.assign(X, result.centers), z_last)
+        assert half_steps[-1] == pytest.approx(half_steps[-2])
+
     def test_a_better_fixed_point_exists_for_the_seven_numbers(self):
         better = np.array([0, 0, 0, 0, 0, 0, 1])
         centers = kmeans.update(NUMBERS, better, 2)

@@ -285,6 +285,69 @@ def test_impute_keeps_observed_entries_and_fills_the_rest(seed, d, p):
     np.testing.assert_array_equal(filled[empty], np.broadcast_to(params.mean, (empty.sum(), d)))
 
 
+@given(st.integers(0, 2**32 - 1), st.integers(1, 5), st.floats(0.0, 0.9))
+def test_draw_imputation_keeps_observed_entries_and_is_reproducible(seed, d, p):
+    """draw_imputation changes only the holes, leaves X alone, and repeats itself with the same seed."""
+    rng = np.random.default_rng(seed)
+    params = random_params(rng, d)
+    X = with_holes(rng, rng.multivariate_normal(params.mean, params.covariance, size=20), p)
+    before = X.copy()
+    drawn = missing.draw_imputation(X, params, rng=seed)
+    observed = ~np.isnan(X)
+    np.testing.assert_array_equal(X, before)
+    assert np.all(np.isfinite(drawn))
+    np.testing.assert_array_equal(drawn[observed], X[observed])
+    np.testing.assert_array_equal(drawn, missing.draw_imputation(X, params, rng=seed))
+
+
+def test_draws_follow_the_conditional_distribution():
+    """Rows with the same observed entries: the draws' mean and covariance are the E-step's, within 5 SE."""
+    rng = np.random.default_rng(11)
+    params = random_params(rng, 4)
+    n = 40_000
+    row = np.array([np.nan, 1.5, np.nan, -0.5]) + np.array([0, params.mean[1], 0, params.mean[3]])
+    empty = np.full(4, np.nan)
+    X = np.vstack([np.tile(row, (n, 1)), np.tile(empty, (n, 1))])
+    drawn = missing.draw_imputation(X, params, rng=12)
+    expectations, _ = missing.e_step(row[None], params)
+    m = [0, 2]
+    centre, spread = expectations.filled[0, m], expectations.conditional_covariance[np.ix_(m, m)]
+    for sample, mean, covariance in ((drawn[:n][:, m], centre, spread),
+                                     (drawn[n:], params.mean, params.covariance)):
+        sd = np.sqrt(np.diag(covariance))
+        assert np.all(np.abs(sample.mean(axis=0) - mean) < 5 * sd / np.sqrt(n))
+        # a covariance entry's standard error is at most sqrt(2 / n) sd_j sd_k for a Normal
+        assert np.all(np.abs(np.cov(sample.T) - covariance) < 5 * np.sqrt(2 / n) * np.outer(sd, sd))
+
+
+def test_a_drawn_table_scatters_like_the_data_and_a_filled_one_less():
+    """Half the entries hidden: conditional means shrink each column's variance, draws keep it."""
+    rng = np.random.default_rng(3)
+    X = missing.hide(rng.multivariate_normal(TRUE.mean, TRUE.covariance, size=8000), 0.5, rng=4)
+    params = missing.fit(X).params
+    variance = np.diag(params.covariance)
+    drawn = missing.draw_imputation(X, params, rng=5).var(axis=0)
+    filled = missing.impute(X, params).var(axis=0)
+    # 8 000 rows: a unit variance's standard error is about sqrt(2 / 8000) = 0.016
+    assert np.all(np.abs(drawn / variance - 1) < 0.06)
+    assert np.all(filled / variance < 0.9)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"rng": "seed"}, TypeError, "rng must be None, an int seed, a numpy.random.SeedSequence"),
+    ({"rng": -1}, ValueError, "rng must be a non-negative seed; got -1"),
+    ({"params": "abc"}, TypeError, "params must be a missing.Params(mean, covariance); got str"),
+    ({"params": Params(np.zeros(3), np.eye(3))}, ValueError, "params.mean must have n_features = 2 entries"),
+    ({"X": [[0.0, np.inf]]}, ValueError, "X contains infinity"),
+    ({"params": Params(np.zeros(2), np.eye(2) * 1e-300), "X": [[1e200, np.nan]]}, ValueError,
+     "overflow float64"),
+])
+def test_bad_draw_arguments_are_named(kwargs, error, message):
+    kwargs = {"X": [[0.0, np.nan], [1.0, 2.0]], "params": Params(np.zeros(2), np.eye(2)), **kwargs}
+    with pytest.raises(error, match=re.escape(message)):
+        missing.draw_imputation(**kwargs)
+
+
 # --------------------------------------------------------------------------
 # Known parameters: EM against the repairs people use
 # --------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Figures and the slider of the missing-data chapter: what they draw and how they refuse bad input."""
 
+import io
 import re
 
 import ipywidgets
@@ -10,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
 from emlib import missing, plots, widgets
+from emlib.plots._base import GREY, PALETTE
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +39,8 @@ def test_state_draws_observed_points_grey_and_fills_orange(table):
     fig, axes = plots.new_figure()
     ax = plots.imputation_state(X_hidden, params, filled, ax=axes[0, 0], columns=(0, 1), title="t")
     gap = np.isnan(X_hidden[:, :2]).any(axis=1)
-    np.testing.assert_array_equal(_offsets(ax, plots.GREY), X_hidden[~gap][:, :2])
-    np.testing.assert_array_equal(_offsets(ax, plots.PALETTE[1]), filled[gap][:, :2])
+    np.testing.assert_array_equal(_offsets(ax, GREY), X_hidden[~gap][:, :2])
+    np.testing.assert_array_equal(_offsets(ax, PALETTE[1]), filled[gap][:, :2])
     ellipses = [p for p in ax.patches if isinstance(p, Ellipse)]
     assert len(ellipses) == 1
     np.testing.assert_allclose(ellipses[0].center, params.mean[:2])
@@ -61,12 +63,38 @@ def test_state_with_the_truth_adds_true_places_and_the_true_ellipse(table):
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("c", "a")
 
 
-def test_panels_side_by_side_share_limits(table):
+LEGEND = ["observed in both", "estimated Normal, 2 sd", "hidden: true value", "complete table's Normal, 2 sd",
+          "hidden: filled in"]
+
+
+def test_state_labels_every_layer(table):
+    X, X_hidden, params, filled = table
+    fig, axes = plots.new_figure()
+    ax = plots.imputation_state(X_hidden, params, filled, ax=axes[0, 0], X=X)
+    labels = [text.get_text() for text in ax.legend().get_texts()]
+    assert sorted(labels) == sorted(LEGEND)
+
+
+def test_panels_side_by_side_share_limits_and_one_legend(table):
     X, X_hidden, params, filled = table
     means = missing.mean_impute(X_hidden)
     fig = plots.imputations(X, {"means": (X_hidden, params, means), "EM": (X_hidden, params, filled)})
     assert isinstance(fig, Figure) and [ax.get_title() for ax in fig.axes] == ["means", "EM"]
     assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()
+    assert fig.get_size_inches()[0] <= 6.6
+    # one legend, above the panels and outside them: the two ellipses included, at 9 pt
+    assert all(ax.get_legend() is None for ax in fig.axes)
+    (legend,) = fig.legends
+    assert [text.get_text() for text in legend.get_texts()] == LEGEND
+    assert all(text.get_fontsize() >= 9 for text in legend.get_texts())
+    fig.savefig(io.BytesIO(), format="png")  # lays the figure out
+    renderer = fig._get_renderer()
+    box = legend.get_window_extent(renderer)
+    assert all(box.y0 >= ax.get_tightbbox(renderer).y1 - 1 for ax in fig.axes)  # above the titles too
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.x1
+    handles = legend.legend_handles
+    assert handles[1].get_color() == PALETTE[0] and handles[1].get_linestyle() == "-"
+    assert handles[3].get_color() == "black" and handles[3].get_linestyle() == "--"
 
 
 def test_frames_follow_the_fractions_and_the_scores_of_compare(table):
@@ -75,16 +103,45 @@ def test_frames_follow_the_fractions_and_the_scores_of_compare(table):
     frames = plots.imputation_frames(X, fractions, columns=(0, 1), rng=3)
     assert [label for label, _ in frames] == ["10 %", "30 %", "50 %"]
     seed = np.random.default_rng(3).integers(2**63)
-    for fraction, (_, fig) in zip(fractions, frames):
-        assert len(fig.axes) == 3
+    for fraction, (label, fig) in zip(fractions, frames):
+        legend_ax, fill_ax, em_ax, trace = fig.axes
         repairs = missing.compare(X, missing.hide(X, fraction, rng=np.random.default_rng(seed)))
-        assert fig.axes[1].get_title() == f"EM: fills off by {repairs['EM'].fill_error:.2f} sd"
-        curves = {line.get_label(): line.get_ydata() for line in fig.axes[2].get_lines()
+        assert fill_ax.get_title() == f"fill with means: fills off by {repairs['fill with means'].fill_error:.2f} sd"
+        assert em_ax.get_title() == f"EM: fills off by {repairs['EM'].fill_error:.2f} sd"
+        assert fig.get_suptitle() == f"{label} of the entries hidden at random"
+        curves = {line.get_label(): line.get_ydata() for line in trace.get_lines()
                   if not line.get_label().startswith("_")}
-        assert list(curves) == list(missing.REPAIRS)
+        assert list(curves) == [*missing.REPAIRS, "this frame"]
         index = fractions.index(fraction)
         for name in missing.REPAIRS:
             assert curves[name][index] == pytest.approx(repairs[name].covariance_error, rel=1e-12)
+        (vline,) = [line for line in trace.get_lines() if line.get_label() == "this frame"]
+        assert list(vline.get_xdata()) == [100 * fraction] * 2
+        assert [text.get_text() for text in trace.get_legend().get_texts()] == [*missing.REPAIRS, "this frame"]
+        assert trace.get_xlabel() == "entries hidden (%)"
+
+
+def test_a_narrow_figure_stacks_its_legend(table):
+    X, X_hidden, params, filled = table
+    fig = plots.imputations(X, {"EM": (X_hidden, params, filled)})
+    fig.savefig(io.BytesIO(), format="png")  # lays the figure out
+    box = fig.legends[0].get_window_extent(fig._get_renderer())
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.x1
+    assert sorted(text.get_text() for text in fig.legends[0].get_texts()) == sorted(LEGEND)
+
+
+def test_frames_fit_the_column_with_a_legend_for_the_scatter_panels(table):
+    (_, fig), = plots.imputation_frames(table[0], [0.3], rng=0)
+    assert fig.get_size_inches()[0] == pytest.approx(6.6)
+    legend_ax, fill_ax, em_ax, trace = fig.axes
+    assert not legend_ax.axison
+    assert [text.get_text() for text in legend_ax.get_legend().get_texts()] == LEGEND
+    # every text of the frame is at least 9 pt: the frame is shown at the column's width
+    fig.savefig(io.BytesIO(), format="png")  # lays the figure out
+    texts = [text for ax in fig.axes for text in ax.findobj(lambda artist: hasattr(artist, "get_fontsize"))
+             if getattr(text, "get_text", lambda: "")()]
+    assert texts and min(text.get_fontsize() for text in texts) >= 9
+    assert fill_ax.get_xlim() == em_ax.get_xlim() and em_ax.get_ylabel() == ""
 
 
 def test_slider_has_a_frame_per_fraction(table):
@@ -126,8 +183,9 @@ def test_bad_input_is_refused(table, call, error, message):
 def test_frames_start_at_nothing_hidden(table):
     frames = plots.imputation_frames(table[0], [0.0, 0.2], rng=0)
     assert [label for label, _ in frames] == ["0 %", "20 %"]
-    assert frames[0][1].axes[1].get_title() == "EM: nothing hidden"
-    assert frames[1][1].axes[1].get_title().startswith("EM: fills off by")
+    assert frames[0][1].axes[2].get_title() == "EM: nothing hidden"
+    assert frames[0][1].get_suptitle() == "0 % of the entries hidden at random"
+    assert frames[1][1].axes[2].get_title().startswith("EM: fills off by")
 
 
 def test_a_panel_that_is_not_a_triple_is_refused(table):

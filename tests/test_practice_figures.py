@@ -79,11 +79,16 @@ def test_histograms_count_every_run_in_shared_bins():
     samples = {"random": [-10.0, -10.0, -12.0, -11.5], "k-means++": [-10.0, -12.0]}
     ax = plots.final_log_likelihoods(samples, best=-10.0, bins=8).axes[0]
     colours = {name: to_rgba(plots.PALETTE[i]) for i, name in enumerate(samples)}
-    for name, values in samples.items():
+    edges = np.linspace(-12.0, -10.0, 9)
+    for index, (name, values) in enumerate(samples.items()):
         bars = [p for p in ax.patches if np.allclose(p.get_facecolor()[:3], colours[name][:3])]
         assert len(bars) == 8  # one per bin, the same bins for every way of starting
         assert sum(bar.get_height() for bar in bars) == len(values)
-        assert min(bar.get_x() for bar in bars) == pytest.approx(-12.0)
+        assert [bar.get_height() for bar in bars] == np.histogram(values, bins=edges)[0].tolist()
+        # side by side within each bin: this sample's half of every bin, opaque, hiding nothing
+        np.testing.assert_allclose([bar.get_x() for bar in bars], edges[:-1] + index * 0.125)
+        assert all(bar.get_width() == pytest.approx(0.125) for bar in bars)
+        assert all(bar.get_facecolor()[3] == 1.0 for bar in bars)
     best = [line for line in ax.get_lines() if line.get_label() == "best found"]
     assert len(best) == 1 and list(best[0].get_xdata()) == [-10.0, -10.0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
@@ -137,6 +142,40 @@ def test_slider_has_a_frame_per_optimum(blobs, runs):
 
 
 # --------------------------------------------------------------------------
+# mixture_panels
+# --------------------------------------------------------------------------
+
+
+def test_mixture_panels_name_the_axes_and_the_components_in_order(blobs, runs):
+    first = runs[0].params
+    swapped = gmm.Params(first.weights[::-1], first.means[::-1], first.covariances[::-1])
+    fig = plots.mixture_panels(blobs, [first, swapped], ["run A", "run B"], feature_names=("u (sd)", "v (sd)"))
+    assert fig.get_figwidth() <= 6.6 + 1e-9
+    assert [ax.get_title() for ax in fig.axes] == ["run A", "run B"]
+    for ax, params in zip(fig.axes, (first, swapped)):
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("u (sd)", "v (sd)")
+        np.testing.assert_allclose(ax.collections[-1].get_offsets(), params.means)  # the crosses
+        legend = ax.get_legend()
+        k = len(params.weights)
+        assert [t.get_text() for t in legend.get_texts()] == [f"component {j}" for j in range(k)]
+    assert fig.axes[0].get_xlim() == fig.axes[1].get_xlim()  # the same frame on every panel
+
+
+def test_mixture_panels_refuse_bad_input(blobs, runs):
+    params = runs[0].params
+    with pytest.raises(TypeError, match="params must be a sequence of gmm.Params, one per panel; got a single"):
+        plots.mixture_panels(blobs, params, ["a"])
+    with pytest.raises(ValueError, match=re.escape("titles must have one entry per mixture (2); got 1")):
+        plots.mixture_panels(blobs, [params, params], ["a"])
+    with pytest.raises(ValueError, match=re.escape("feature_names must have one entry per feature (2); got 3")):
+        plots.mixture_panels(blobs, [params], ["a"], feature_names=["u", "v", "w"])
+    with pytest.raises(TypeError, match=re.escape("params[1] must be a gmm.Params; got str")):
+        plots.mixture_panels(blobs, [params, "p"], ["a", "b"])
+    with pytest.raises(ValueError, match="must have 2 columns"):
+        plots.mixture_panels(blobs[:, :1], [params], ["a"])
+
+
+# --------------------------------------------------------------------------
 # collapse_trace
 # --------------------------------------------------------------------------
 
@@ -152,6 +191,8 @@ def test_collapse_trace_draws_log_likelihoods_and_smallest_variances(long_runs):
         np.testing.assert_array_equal(ll.get_ydata(), [s.log_likelihood for s in steps])
         smallest = [np.linalg.eigvalsh(s.params.covariances).min() for s in steps]
         np.testing.assert_allclose(var.get_ydata(), smallest, rtol=1e-12)
+    for ax in (left, right):  # each panel has its own legend
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
 
 
 def test_collapse_trace_reads_diagonal_and_spherical_covariances(blobs):
@@ -182,6 +223,8 @@ def test_convergence_rates_draw_gaps_and_distances_above_the_floor(long_runs):
         keep = distances > 1e-12 * max(1.0, np.linalg.norm(path[-1]))
         assert not keep[-1]  # the last iterate is the limit itself
         np.testing.assert_array_equal(_curve(right, name).get_ydata(), distances[keep])
+    for ax in (left, right):  # each panel has its own legend
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == ["fast", "slow"]
     # the separated fit falls faster: a steeper line
     assert len(_curve(right, "fast").get_xdata()) < len(_curve(right, "slow").get_xdata())
 
@@ -195,9 +238,10 @@ def test_information_criteria_draw_a_curve_per_model_and_ring_the_lowest():
     scores = {"BIC": {"full": [9.0, 4.0, 5.0], "diag": [8.0, 6.0, 7.0]},
               "AIC": {"full": [9.0, 4.0, 3.5], "diag": [8.0, 6.0, 3.0]}}
     fig = plots.information_criteria(range(2, 5), scores)
-    assert [ax.get_title() for ax in fig.axes] == ["BIC: lowest at full, k = 3", "AIC: lowest at diag, k = 4"]
+    assert [ax.get_title() for ax in fig.axes] == ["BIC: lowest at full, $K = 3$", "AIC: lowest at diag, $K = 4$"]
     for ax, (criterion, curves) in zip(fig.axes, scores.items()):
         assert ax.get_ylabel() == criterion
+        assert ax.get_xlabel() == "number of components $K$"
         for model, values in curves.items():
             line = _curve(ax, model)
             np.testing.assert_array_equal(line.get_xdata(), [2, 3, 4])

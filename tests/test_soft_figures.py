@@ -144,6 +144,102 @@ class TestSoftFigures:
             call(X, start, fits)
 
 
+
+class TestSharesOnALine:
+    @staticmethod
+    def _curves(fig):
+        """The labelled lines of the figure's one panel, by label."""
+        return {line.get_label(): line for line in fig.axes[0].lines if not line.get_label().startswith("_")}
+
+    def test_rules_draw_the_three_rules_computed_by_emlib(self):
+        fig = plots.rules_on_a_line(4.0, 0.78125)
+        assert isinstance(fig, plots.NotebookFigure) and len(fig.axes) == 1
+        curves = self._curves(fig)
+        assert list(curves) == ["distance ÷ sum of distances (the notes' rule, literally)",
+                                "1/distance, normalised",
+                                "Bayes' rule, Normal clouds, β = 0.78 (σ = 0.80)"]
+        literal, inverse, bayes = curves.values()
+        x = literal.get_xdata()
+        assert x[0] == -4.0 and x[-1] == 8.0
+        two = [[0.0], [4.0]]
+        np.testing.assert_allclose(literal.get_ydata(), soft.distance_shares(x[:, None], two)[:, 0])
+        np.testing.assert_allclose(inverse.get_ydata(), soft.distance_shares(x[:, None], two, inverse=True)[:, 0])
+        np.testing.assert_allclose(bayes.get_ydata(), soft.responsibilities(x[:, None], two, 0.78125)[:, 0])
+        # the notes' rule is backwards: mu_1 gets nothing on mu_1, everything on mu_2
+        assert literal.get_ydata()[x == 0.0] == 0 and literal.get_ydata()[x == 4.0] == 1
+        assert [line.get_color() for line in curves.values()] == [plots.PALETTE[5], plots.PALETTE[1], plots.PALETTE[0]]
+        assert len({line.get_linestyle() for line in curves.values()}) == 3   # told apart without colour
+
+    def test_rules_mark_the_centers_and_one_half(self):
+        fig = plots.rules_on_a_line(2.0, 1.0)
+        ax = fig.axes[0]
+        assert ax.get_xlabel() == r"position $x$ on the line through $\mu_1$ and $\mu_2$"
+        assert ax.get_ylabel() == r"share of $\mu_1$"
+        assert ax.get_title() == r"The share of $\mu_1$ by each rule"
+        assert ax.get_xlim() == (-2.0, 4.0)
+        ticks = [label.get_text() for label in ax.get_xticklabels()]
+        assert ticks == ["−2", "−1", "0\n$\\mu_1$", "1", "2\n$\\mu_2$", "3", "4"]
+        guides = [line for line in ax.lines if line.get_label().startswith("_")]
+        vertical = sorted(line.get_xdata()[0] for line in guides if line.get_xdata()[0] == line.get_xdata()[1])
+        horizontal = [line.get_ydata()[0] for line in guides if line.get_ydata()[0] == line.get_ydata()[1]]
+        assert vertical == [0.0, 2.0] and horizontal == [0.5]
+        legend = fig.legends[0]
+        assert [text.get_text() for text in legend.get_texts()] == list(self._curves(fig))
+        assert all(text.get_fontsize() >= 9 for text in legend.get_texts())
+
+    def test_stiffness_draws_one_curve_per_beta_and_the_kmeans_step(self):
+        betas = [0.05, 0.2, 0.78125, 3]
+        fig = plots.stiffness_on_a_line(4.0, betas)
+        curves = self._curves(fig)
+        assert list(curves) == ["β = 0.05 (σ = 3.16)", "β = 0.2 (σ = 1.58)", "β = 0.78 (σ = 0.80)",
+                                "β = 3 (σ = 0.41)", "k-means (β → ∞)"]
+        lines = list(curves.values())
+        x = lines[0].get_xdata()
+        for line, beta in zip(lines, betas):
+            np.testing.assert_allclose(line.get_ydata(), soft.responsibilities(x[:, None], [[0.0], [4.0]], beta)[:, 0])
+        assert [line.get_color() for line in lines[:4]] == list(plots.PALETTE[:4])
+        step = lines[-1]
+        assert step.get_color() == "black" and step.get_linestyle() == "--"
+        assert list(step.get_xdata()) == [-4.0, 2.0, 2.0, 8.0] and list(step.get_ydata()) == [1.0, 1.0, 0.0, 0.0]
+        # a larger beta is nearer k-means' step everywhere
+        hard = (x < 2.0).astype(float)
+        distances = [np.abs(line.get_ydata() - hard) for line in lines[:4]]
+        assert all(np.all(b <= a + 1e-15) for a, b in zip(distances, distances[1:]))
+        assert fig.axes[0].get_title() == r"Bayes' rule: the share of $\mu_1$ at several stiffnesses"
+        assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) == 5
+
+    def test_the_figures_fit_the_text_column(self):
+        for fig in (plots.rules_on_a_line(4.0, 1.0), plots.stiffness_on_a_line(4.0, [0.1, 1.0])):
+            width, _ = fig.get_size_inches()
+            assert width <= 6.6
+
+    @pytest.mark.parametrize(
+        "call, error, message",
+        [
+            (lambda: plots.rules_on_a_line(0.0, 1.0), ValueError,
+             "gap must be positive (the distance between the two centers); got 0.0"),
+            (lambda: plots.rules_on_a_line(-1.0, 1.0), ValueError,
+             "gap must be positive (the distance between the two centers); got -1.0"),
+            (lambda: plots.rules_on_a_line(np.inf, 1.0), ValueError, "gap must be finite; got inf"),
+            (lambda: plots.rules_on_a_line("4", 1.0), TypeError, "gap must be a real number; got '4' (str)"),
+            (lambda: plots.rules_on_a_line(4.0, 0.0), ValueError, "beta must be positive (a stiffness); got 0.0"),
+            (lambda: plots.rules_on_a_line(4.0, np.nan), ValueError, "beta must be finite; got nan"),
+            (lambda: plots.rules_on_a_line(4.0, None), TypeError, "beta must be a real number; got None (NoneType)"),
+            (lambda: plots.stiffness_on_a_line(4.0, []), ValueError, "betas must hold at least one stiffness"),
+            (lambda: plots.stiffness_on_a_line(4.0, 0.5), TypeError,
+             "betas must be a sequence of stiffnesses; got float"),
+            (lambda: plots.stiffness_on_a_line(4.0, [0.5, -1.0]), ValueError,
+             "betas[1] must be positive (a stiffness); got -1.0"),
+            (lambda: plots.stiffness_on_a_line(4.0, [True]), TypeError, "betas[0] must be a real number; got True (bool)"),
+            (lambda: plots.stiffness_on_a_line(0.0, [1.0]), ValueError,
+             "gap must be positive (the distance between the two centers); got 0.0"),
+        ],
+    )
+    def test_bad_input(self, call, error, message):
+        with pytest.raises(error, match=re.escape(message)):
+            call()
+
+
 class TestSoftKmeansSlider:
     def test_one_small_palette_frame_per_fit_linked_in_the_browser(self, data, fits):
         X, _ = data

@@ -37,5 +37,11 @@ from .practice import __all__ as _practice_all
 from .performance import *  # noqa: F403
 from .performance import __all__ as _performance_all
 
+# named again here, so that the API reference finds the constant's description
+from ._base import PALETTE as _PALETTE
+
+#: Okabe & Ito's colour-blind-safe palette, one colour per cluster.
+PALETTE = _PALETTE
+
 __all__ = [*_base_all, *_kmeans_all, *_coins_all, *_soft_all, *_gmm_all, *_bound_all, *_exam_all,
            *_missing_all, *_practice_all, *_performance_all]

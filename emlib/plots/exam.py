@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 try:
+    from matplotlib import colormaps
     from matplotlib.figure import Figure
 except ImportError as error:  # the optional extra is missing
     raise ImportError(
@@ -14,6 +15,7 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 from .._validation import _describe, check_array, check_float, check_int
+from . import _base
 from ._base import GREY, _check_dict, _check_text, _colour, new_figure
 
 __all__ = ["function_slices", "error_against_n"]
@@ -31,9 +33,18 @@ def _value_of(fun: Callable, v: np.ndarray) -> float:
     return float(array.reshape(()))
 
 
+def _distinct_colours(m: int) -> list:
+    """``m`` colours, no two alike: the palette's while it lasts, else evenly spaced "viridis"."""
+    if m <= len(_base.PALETTE):
+        return [_colour(index) for index in range(m)]
+    # stop short of viridis' pale yellow end, which vanishes on white
+    return [tuple(colour) for colour in colormaps["viridis"](np.linspace(0.0, 0.9, m))]
+
+
 def function_slices(
     fun, center: object, directions: object, *, radius: float = 1.0, n_points: int = 61,
-    ylabel: str = "f(center + s u) − f(center)", title: str | None = None,
+    xlabel: str = r"$s$, distance along a direction $u$",
+    ylabel: str = r"$f(c + s\,u) - f(c)$", title: str | None = None,
 ) -> Figure:
     """A function along straight lines through a point: is the point a maximum?
 
@@ -41,7 +52,8 @@ def function_slices(
     ``[-radius, radius]``, one curve per direction ``u`` (the rows of
     ``directions``, scaled to length 1).  At a maximum every curve peaks at
     ``s = 0`` with the value 0; at a point that is not one, some curve rises
-    above 0.
+    above 0.  Each curve has a colour of its own: the palette's for up to 8
+    directions, evenly spaced colours of the "viridis" map for more.
 
     Parameters
     ----------
@@ -55,8 +67,9 @@ def function_slices(
         How far to go along each direction, positive.
     n_points : int
         Points per curve, at least 3.
-    ylabel, title : str
-        The labels of the axes.
+    xlabel, ylabel, title : str
+        The labels of the axes (mathtext allowed); ``center`` is ``c`` in
+        the default ``ylabel``.
 
     Returns
     -------
@@ -68,7 +81,7 @@ def function_slices(
         If ``fun`` is not callable or does not return a real number,
         ``center`` or ``directions`` is not an array of real numbers,
         ``radius`` is not a real number, ``n_points`` is not an integer, or
-        ``ylabel`` or ``title`` is not a string.
+        ``xlabel``, ``ylabel`` or ``title`` is not a string.
     ValueError
         If ``center`` is not a finite, non-empty 1-d array, ``directions`` is
         not a finite, non-empty 2-d array with one column per entry of
@@ -99,6 +112,7 @@ def function_slices(
     if radius <= 0:
         raise ValueError(f"radius must be positive; got {radius}")
     n_points = check_int(n_points, "n_points", minimum=3)
+    xlabel = _check_text(xlabel, "xlabel")
     ylabel = _check_text(ylabel, "ylabel")
     title = _check_text(title, "title", optional=True)
     steps = np.linspace(-radius, radius, n_points)
@@ -107,12 +121,13 @@ def function_slices(
         raise ValueError(f"fun must be finite at center; fun(center) = {base}")
     fig, axes = new_figure(1, 1, panel_size=(5.6, 3.6))
     ax = axes[0, 0]
-    for index, direction in enumerate(directions / lengths[:, None]):
+    colours = _distinct_colours(len(directions))
+    for colour, direction in zip(colours, directions / lengths[:, None]):
         values = [_value_of(fun, center + s * direction) - base for s in steps]
-        ax.plot(steps, values, color=_colour(index), lw=1.3, alpha=0.85)
+        ax.plot(steps, values, color=colour, lw=1.3, alpha=0.85)
     ax.axvline(0, color=GREY, lw=0.8, ls="--")
     ax.axhline(0, color=GREY, lw=0.8, ls="--")
-    ax.set_xlabel("s, distance along a direction u")
+    ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
@@ -159,7 +174,7 @@ def error_against_n(
     --------
     >>> fig = error_against_n([10, 100, 1000], {"mean": [0.3, 0.1, 0.03]})
     >>> fig.axes[0].get_xscale(), fig.axes[0].get_legend_handles_labels()[1]
-    ('log', ['mean', '∝ n^-0.5'])
+    ('log', ['mean', '$\\\\propto n^{-0.5}$'])
     """
     sizes = check_array(sizes, "sizes", ndim=1, shape_hint="(m,)")
     if np.any(sizes <= 0) or np.any(np.diff(sizes) <= 0):
@@ -184,10 +199,10 @@ def error_against_n(
         ax.plot(sizes, values, marker="o", color=_colour(index), lw=1.6, label=str(label))
     anchor = np.exp(np.mean([np.log(values[0]) for values in curves.values()]))
     ax.plot(sizes, anchor * (sizes / sizes[0]) ** reference_slope, color="black", ls="--", lw=1,
-            label=f"∝ n^{reference_slope:g}")
+            label=rf"$\propto n^{{{reference_slope:g}}}$")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("n, number of points")
+    ax.set_xlabel(r"$n$, number of points")
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)

@@ -8,6 +8,7 @@ import numpy as np
 
 try:
     from matplotlib.axes import Axes
+    from matplotlib import patheffects
     from matplotlib.figure import Figure
     from matplotlib.patches import Ellipse
 except ImportError as error:  # the optional extra is missing
@@ -16,8 +17,9 @@ except ImportError as error:  # the optional extra is missing
     ) from error
 
 from .. import em, gmm
-from .._validation import check_array, check_labels
-from ._base import GREY, _at_least_one, _check_ax, _check_limits, _check_text, _colour, _one_per, data_limits, new_figure
+from .._validation import check_array, check_bool, check_int, check_labels
+from ._base import (GREY, _PAGE_WIDTH, _at_least_one, _check_ax, _check_limits, _check_text, _colour, _is_sequence,
+                    _one_per, data_limits, new_figure)
 from .soft import resp_colours
 
 __all__ = ["mixture_state", "mixtures", "mixture_histograms", "mixture_frames"]
@@ -43,7 +45,7 @@ def _check_gmm_result(result: object, name: str = "result", X: np.ndarray | None
 
 
 def _weighted_densities(grid: np.ndarray, params: gmm.Params) -> np.ndarray:
-    """``weights[j] N(x | j)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
+    """``weights[k] N(x | k)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
     log_resp, log_density = gmm._log_resp(grid, gmm._check_params(params, grid.shape[1]))
     return np.exp(log_resp + log_density[:, None])
 
@@ -90,16 +92,17 @@ def _full_covariances(params: gmm.Params) -> np.ndarray:
 
 def mixture_state(
     X: object, params: gmm.Params, *, ax: Axes, limits=None, title: str | None = None,
-    truth: gmm.Params | None = None, component_names: Sequence[str] | None = None,
+    truth: gmm.Params | None = None, component_names: Sequence[str] | None = None, hard: bool = False,
 ) -> Axes:
     """Draw data and a Gaussian mixture into ``ax``: the picture of one EM iteration.
 
     For 1-d data: a density histogram of the points, each component's
-    weighted density ``weights[j] N(x | j)`` in its colour, their sum (the
-    mixture) in black, and a rug of the points coloured by responsibility.
-    For 2-d data: the points coloured by responsibility
+    weighted density ``weights[k] N(x | k)`` in its colour, their sum (the
+    mixture) dashed in black, and a rug of the points coloured by
+    responsibility.  For 2-d data: the points coloured by responsibility
     (:func:`resp_colours`), each mean as a cross, and ellipses at 1 and 2
-    standard deviations of each component.
+    standard deviations of each component, drawn with a white edge so that
+    they stay visible over points of their own colour.
 
     Parameters
     ----------
@@ -118,7 +121,12 @@ def mixture_state(
         lines for comparison: its weighted densities (1-d) or its ellipses at
         1 and 2 standard deviations (2-d), with a legend entry "truth".
     component_names : sequence of str, optional
-        A legend entry per component of ``params``, in its colour.
+        A legend entry per component of ``params``, in its colour (and, in
+        1-d, one for the mixture).
+    hard : bool
+        Colour each point wholly by its most responsible component, the
+        assignment hard-assignment EM makes, instead of by a blend of the
+        components' colours in proportion to its responsibilities.
 
     Returns
     -------
@@ -131,8 +139,8 @@ def mixture_state(
         If ``X`` or a part of ``params`` is not an array of real numbers,
         ``params`` or ``truth`` is not a ``gmm.Params``, ``ax`` is not a
         matplotlib ``Axes``, ``limits`` is not a pair of pairs of real
-        numbers, ``title`` is not a string, or ``component_names`` is not a
-        sequence of strings.
+        numbers, ``title`` is not a string, ``component_names`` is not a
+        sequence of strings, or ``hard`` is not ``True`` or ``False``.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns;
         ``params`` or ``truth`` is inconsistent with it or with itself:
@@ -150,7 +158,7 @@ def mixture_state(
     >>> params = gmm.Params([0.5, 0.5], [[0.0], [4.0]], [1.0, 1.0])
     >>> ax = mixture_state([[0.0], [1.0], [4.0]], params, ax=axes[0, 0])
     >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.lines)
-    ('x', 'density', 3)
+    ('$x$', 'density', 3)
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
@@ -161,7 +169,10 @@ def mixture_state(
     title = _check_text(title, "title", optional=True)
     k = len(params.weights)
     names = None if component_names is None else _one_per(component_names, k, "component_names", "component")
+    hard = check_bool(hard, "hard")
     ax = _check_ax(ax)
+    if hard:
+        resp = np.eye(k)[np.argmax(resp, axis=1)]
     colours = resp_colours(resp)
     if X.shape[1] == 1:
         grid = np.linspace(*limits[0], 400)
@@ -175,10 +186,10 @@ def mixture_state(
                 ax.plot(grid, density, color="black", lw=1, ls=":", label="truth" if j == 0 else None)
         rug = limits[1][1] * 0.025
         ax.scatter(X[:, 0], np.full(len(X), rug), c=colours, marker="|", s=90, linewidths=1)
-        ax.set_xlabel("x")
+        ax.set_xlabel("$x$")
         ax.set_ylabel("density")
     else:
-        ax.scatter(X[:, 0], X[:, 1], s=12, c=colours, alpha=0.85, linewidths=0)
+        ax.scatter(X[:, 0], X[:, 1], s=10, c=colours, alpha=0.75, linewidths=0)
         if truth is not None:
             for j, (mean, covariance) in enumerate(zip(truth.means, _full_covariances(truth))):
                 for radius in (1, 2):
@@ -186,15 +197,17 @@ def mixture_state(
                              label="truth" if (j, radius) == (0, 1) else None)
         for j, (mean, covariance) in enumerate(zip(params.means, _full_covariances(params))):
             for radius in (1, 2):
-                _ellipse(ax, mean, covariance, radius, color=_colour(j), lw=2.2 - 0.8 * radius,
+                width = 2.2 - 0.8 * radius
+                _ellipse(ax, mean, covariance, radius, color=_colour(j), lw=width,
                          ls="-" if radius == 1 else "--", zorder=4,
+                         path_effects=[patheffects.withStroke(linewidth=width + 2.0, foreground="white")],
                          label=names[j] if names and radius == 1 else None)
-        ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=160,
+        ax.scatter(params.means[:, 0], params.means[:, 1], marker="X", s=130,
                    c=[_colour(j) for j in range(k)], edgecolor="black", linewidths=1.2, zorder=5)
-        ax.set_xlabel("x")
-        ax.set_ylabel("y")
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
     if names or truth is not None:
-        ax.legend(frameon=False, fontsize="small")
+        ax.legend(frameon=False, fontsize=9)
     ax.set_xlim(*limits[0])
     ax.set_ylim(*limits[1])
     if title:
@@ -202,21 +215,68 @@ def mixture_state(
     return ax
 
 
-def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> Figure:
+def _panel_flags(value: object, n: int, name: str) -> list[bool]:
+    """``True``/``False`` for every panel: one bool for all, or one per panel."""
+    if isinstance(value, (bool, np.bool_)):
+        return [bool(value)] * n
+    if not _is_sequence(value):
+        raise TypeError(f"{name} must be True or False, or a sequence of them, one per mixture; "
+                        f"got {type(value).__name__}")
+    values = _one_per(value, n, name, "mixture", items="bools")
+    return [check_bool(flag, f"{name}[{index}]") for index, flag in enumerate(values)]
+
+
+def mixtures(
+    X: object, params: Sequence[gmm.Params], titles: Sequence[str], *,
+    truth: gmm.Params | None = None, component_names: Sequence[str] | None = None,
+    hard: bool | Sequence[bool] = False, ncols: int | None = None, equal_scales: bool = False,
+) -> Figure:
     """The same data under several mixtures, side by side (see :func:`mixture_state`).
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 1) or (n, 2)
+        The data.
+    params : sequence of gmm.Params
+        One mixture per panel, each with as many features as ``X``.
+    titles : sequence of str
+        One title per panel.
+    truth : gmm.Params, optional
+        The mixture the data were drawn from, drawn dotted in every panel.
+    component_names : sequence of str, optional
+        A name per component (every mixture must have that many).  With
+        names or ``truth``, the figure has one legend, below the panels.
+    hard : bool or sequence of bool
+        Colour the points by their most responsible component (see
+        :func:`mixture_state`): for all panels, or one flag per panel.
+    ncols : int, optional
+        Panels per row; all in one row by default.
+    equal_scales : bool
+        Draw a unit with the same length on both axes (2-d data), so that
+        round components look round.
+
+    Returns
+    -------
+    Figure
+        At most 6.6 inches wide.
 
     Raises
     ------
     TypeError
         If ``X`` is not an array of real numbers, ``params`` is not a
         sequence of mixtures (a lone ``gmm.Params`` included), ``titles`` is
-        a single string or not a sequence, or a mixture is not a
-        ``gmm.Params`` of arrays of real numbers.
+        a single string or not a sequence, a mixture is not a
+        ``gmm.Params`` of arrays of real numbers, ``truth`` or
+        ``component_names`` is not what :func:`mixture_state` takes,
+        ``hard`` is neither a bool nor a sequence of bools, ``ncols`` is not
+        an integer, or ``equal_scales`` is not ``True`` or ``False``.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns,
-        ``titles`` does not have one entry per mixture, there are no
-        mixtures, or a mixture is inconsistent with ``X`` or with itself (as
-        in :func:`mixture_state`).
+        ``titles`` (or a sequence ``hard``) does not have one entry per
+        mixture, there are no mixtures, a mixture (or ``truth``) is
+        inconsistent with ``X`` or with itself (as in
+        :func:`mixture_state`), ``component_names`` does not name every
+        component, or ``ncols`` is below 1.
 
     Examples
     --------
@@ -226,6 +286,13 @@ def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> 
     >>> fig = mixtures([[0.0], [1.0], [4.0]], [start, end], ["start", "end"])
     >>> [ax.get_title() for ax in fig.axes]
     ['start', 'end']
+
+    Two panels in a column, with one legend for both:
+
+    >>> fig = mixtures([[0.0], [1.0], [4.0]], [start, end], ["start", "end"], ncols=1,
+    ...                component_names=["left", "right"])
+    >>> [text.get_text() for text in fig.legends[0].get_texts()]
+    ['left', 'right', 'mixture']
     """
     X = _check_mixture_data(X)
     if isinstance(params, gmm.Params):
@@ -235,15 +302,40 @@ def mixtures(X: object, params: Sequence[gmm.Params], titles: Sequence[str]) -> 
     titles = _one_per(titles, len(params), "titles", "mixture")
     for index, each in enumerate(params):
         gmm._check_params(each, X.shape[1], name=f"params[{index}]")
+    if truth is not None:
+        truth = _check_truth(truth, X)
+    hard = _panel_flags(hard, len(params), "hard")
+    ncols = len(params) if ncols is None else check_int(ncols, "ncols", minimum=1)
+    ncols = min(ncols, len(params))
+    nrows = -(-len(params) // ncols)
+    equal_scales = check_bool(equal_scales, "equal_scales")
     limits = _mixture_limits(X, params)
-    size = (4.0, 3.2) if X.shape[1] == 1 else (3.8, 3.8)
-    fig, axes = new_figure(1, len(params), panel_size=size)
-    for ax, each, title in zip(axes[0], params, titles):
-        mixture_state(X, each, ax=ax, limits=limits, title=title)
+    if X.shape[1] == 1:
+        width = min(4.0, _PAGE_WIDTH / ncols)
+        height = 0.78 * width
+    else:
+        width = min(3.8, _PAGE_WIDTH / ncols)
+        (x_low, x_high), (y_low, y_high) = limits
+        # the axes' own width is the panel's less the room for labels
+        height = (width - 0.6) * (y_high - y_low) / (x_high - x_low) + 0.75 if equal_scales else width
+    fig, axes = new_figure(nrows, ncols, panel_size=(width, height))
+    for index, (ax, each, title, flag) in enumerate(zip(axes.flat, params, titles, hard)):
+        mixture_state(X, each, ax=ax, limits=limits, title=title, truth=truth,
+                      component_names=component_names, hard=flag)
+        if equal_scales and X.shape[1] == 2:
+            ax.set_aspect("equal", adjustable="box")
+    for ax in list(axes.flat)[len(params):]:
+        ax.set_visible(False)
+    if component_names is not None or truth is not None:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        for ax in list(axes.flat)[: len(params)]:
+            ax.get_legend().remove()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), frameon=False,
+                   fontsize=9)
     return fig
 
 
-def mixture_histograms(x: object, labels: object) -> Figure:
+def mixture_histograms(x: object, labels: object, *, group_names: Sequence[str] | None = None) -> Figure:
     """1-d data as histograms: each group in its colour, and all mixed together as EM sees them.
 
     Parameters
@@ -252,41 +344,50 @@ def mixture_histograms(x: object, labels: object) -> Figure:
         The points.
     labels : array-like of shape (n,)
         The group each point came from (hidden from EM; shown for reference).
+    group_names : sequence of str, optional
+        A legend entry per group, ``0 .. labels.max()``; "group 1",
+        "group 2", ... by default.
 
     Returns
     -------
     Figure
+        6.6 inches wide.
 
     Raises
     ------
     TypeError
-        If ``x`` is not an array of real numbers, or ``labels`` does not hold
-        integers.
+        If ``x`` is not an array of real numbers, ``labels`` does not hold
+        integers, or ``group_names`` is not a sequence of strings.
     ValueError
-        If ``x`` is not a finite, non-empty array of shape ``(n, 1)``, or
-        ``labels`` does not have shape ``(n,)`` or has a negative value.
+        If ``x`` is not a finite, non-empty array of shape ``(n, 1)``,
+        ``labels`` does not have shape ``(n,)`` or has a negative value, or
+        ``group_names`` does not have one entry per group.
 
     Examples
     --------
-    >>> fig = mixture_histograms([[0.0], [0.5], [4.0], [4.5]], [0, 0, 1, 1])
-    >>> [ax.get_title() for ax in fig.axes]
-    ['where the points came from', 'what EM is given']
+    >>> fig = mixture_histograms([[0.0], [0.5], [4.0], [4.5]], [0, 0, 1, 1], group_names=["low", "high"])
+    >>> [ax.get_title() for ax in fig.axes], [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    (['where the points came from', 'what EM is given'], ['low', 'high'])
     """
     x = check_array(x, "x", ndim=2, shape_hint="of shape (n, 1)")
     if x.shape[1] != 1:
         raise ValueError(f"x must have one column; got shape {x.shape}")
     labels = check_labels(labels, len(x))
+    n_groups = int(labels.max()) + 1
+    if group_names is None:
+        group_names = [f"group {group + 1}" for group in range(n_groups)]
+    group_names = _one_per(group_names, n_groups, "group_names", "group")
     bins = np.histogram_bin_edges(x[:, 0], bins=_BINS)
-    fig, axes = new_figure(1, 2, panel_size=(4.2, 3.0))
+    fig, axes = new_figure(1, 2, panel_size=(_PAGE_WIDTH / 2, 2.6))
     for group in np.unique(labels):
         axes[0, 0].hist(x[labels == group, 0], bins=bins, color=_colour(group), alpha=0.65,
-                        label=f"group {group + 1}")
-    axes[0, 0].legend(frameon=False)
+                        label=group_names[group])
+    axes[0, 0].legend(frameon=False, fontsize=9)
     axes[0, 0].set_title("where the points came from")
     axes[0, 1].hist(x[:, 0], bins=bins, color=GREY)
     axes[0, 1].set_title("what EM is given")
     for ax in axes[0]:
-        ax.set_xlabel("x")
+        ax.set_xlabel("$x$")
         ax.set_ylabel("count")
     return fig
 
@@ -300,7 +401,8 @@ def mixture_frames(
     Each frame shows the mixture after that iteration (:func:`mixture_state`,
     titled "start" for the start and "after iteration t" after that) beside
     the log-likelihood so far, on axes fixed across frames.  ``truth`` and
-    ``component_names`` are passed to :func:`mixture_state`.
+    ``component_names`` are passed to :func:`mixture_state`.  Every frame is
+    6.6 inches wide, and all have the layout of the first.
 
     Returns
     -------
@@ -333,9 +435,9 @@ def mixture_frames(
     limits = _mixture_limits(X, [step.params for step in result.history])
     values = result.log_likelihoods
     spread = max(values.max() - values.min(), 1e-9)
-    frames = []
+    frames, positions = [], None
     for t, step in enumerate(result.history):
-        fig, axes = new_figure(1, 2, panel_size=(4.0, 3.4))
+        fig, axes = new_figure(1, 2, panel_size=(_PAGE_WIDTH / 2, 3.0))
         mixture_state(X, step.params, ax=axes[0, 0], limits=limits, title=f"after iteration {t}" if t else "start",
                       truth=truth, component_names=component_names)
         trace = axes[0, 1]
@@ -343,8 +445,16 @@ def mixture_frames(
         trace.plot(np.arange(t + 1), values[: t + 1], color="black", marker="o", markersize=3)
         trace.set_xlim(-0.5, result.n_iter + 0.5)
         trace.set_ylim(values.min() - 0.05 * spread, values.max() + 0.05 * spread)
-        trace.set_xlabel("iteration")
+        trace.set_xlabel("iteration $t$")
         trace.set_title(f"log-likelihood {values[t]:.2f}")
         trace.grid(alpha=0.3)
+        # the frames differ only inside their axes: lay out the first, and place the others like it
+        if positions is None:
+            fig.get_layout_engine().execute(fig)
+            positions = [ax.get_position() for ax in axes[0]]
+        else:
+            fig.set_layout_engine("none")
+            for ax, position in zip(axes[0], positions):
+                ax.set_position(position)
         frames.append((str(t), fig))
     return frames

@@ -14,9 +14,12 @@ except ImportError as error:  # the optional extra is missing
         "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
     ) from error
 
+from matplotlib.lines import Line2D
+
 from .. import missing
 from .._validation import _describe, check_array, check_int, check_rng
-from ._base import GREY, PALETTE, _PAGE_WIDTH, _check_ax, _check_dict, _check_limits, _check_text, _is_sequence, _one_per, data_limits, new_figure
+from ._base import (GREY, PALETTE, _PAGE_WIDTH, NotebookFigure, _check_ax, _check_dict, _check_limits, _check_text,
+                    _is_sequence, _one_per, data_limits, new_figure)
 from .gmm import _ellipse
 
 __all__ = ["imputation_state", "imputations", "imputation_frames"]
@@ -43,6 +46,41 @@ def _axis_names(feature_names: Sequence[str] | None, columns: tuple[int, int], d
     return [str(feature_names[c]) for c in columns]
 
 
+#: What the layers of :func:`imputation_state` show, in the order of the legend.
+_LABELS = ("observed in both", "hidden: true value", "hidden: filled in", "estimated Normal, 2 sd",
+           "complete table's Normal, 2 sd")
+
+
+def _legend_handles(with_truth: bool) -> list[Line2D]:
+    """Stand-ins for the layers of :func:`imputation_state`, for a legend of the whole figure."""
+    handles = [
+        Line2D([], [], ls="", marker="o", markersize=4, markerfacecolor=GREY, markeredgewidth=0, alpha=0.6),
+        Line2D([], [], ls="", marker="o", markersize=5, markerfacecolor="none", markeredgecolor="black",
+               markeredgewidth=0.6, alpha=0.6),
+        Line2D([], [], ls="", marker="o", markersize=4.5, markerfacecolor=PALETTE[1], markeredgewidth=0),
+        Line2D([], [], color=PALETTE[0], lw=2),
+        Line2D([], [], color="black", lw=1.3, ls="--"),
+    ]
+    for handle, label in zip(handles, _LABELS):
+        handle.set_label(label)
+    return handles if with_truth else [handles[0], handles[2], handles[3]]
+
+
+def _figure_legend(fig: Figure, ax: Axes | None = None) -> None:
+    """The legend of the scatter panels, outside the data: above them, or in ``ax`` (an empty strip)."""
+    handles = _legend_handles(True)
+    wide = fig.get_size_inches()[0] >= 6  # room for three columns of labels
+    if wide:
+        handles = [handles[index] for index in (0, 3, 1, 4, 2)]  # matplotlib fills the columns first
+    style = dict(handles=handles, ncols=3 if wide else 1, frameon=False, fontsize=9, handletextpad=0.4,
+                 columnspacing=1.2)
+    if ax is None:
+        fig.legend(loc="outside upper center", **style)
+    else:
+        ax.set_axis_off()
+        ax.legend(loc="center", borderaxespad=0, **style)
+
+
 def imputation_state(
     X_hidden: object, params: missing.Params, filled: object, *, ax: Axes,
     columns: Sequence[int] = (0, 1), X: object = None, limits=None, title: str | None = None,
@@ -55,7 +93,8 @@ def imputation_state(
     the estimated Normal (``params``) at 2 standard deviations.  With the
     complete table ``X``, the rows with holes are also drawn at their true
     places (hollow circles) and the complete table's own ellipse is dashed
-    black.
+    black.  Every layer carries a label (``ax.legend()`` shows them); the
+    figures of this module put one legend above all their panels instead.
 
     Parameters
     ----------
@@ -129,14 +168,16 @@ def imputation_state(
     ax = _check_ax(ax)
     pair = list(columns)
     gap = np.isnan(X_hidden[:, pair]).any(axis=1)
-    ax.scatter(*X_hidden[~gap][:, pair].T, s=10, color=GREY, alpha=0.6, linewidths=0, label="observed")
+    ax.scatter(*X_hidden[~gap][:, pair].T, s=10, color=GREY, alpha=0.6, linewidths=0, label=_LABELS[0])
     if X is not None:
         ax.scatter(*X[gap][:, pair].T, s=16, facecolors="none", edgecolors="black", linewidths=0.6,
-                   alpha=0.5, label="hidden, true value")
+                   alpha=0.5, label=_LABELS[1])
         truth = X[:, pair]
-        _ellipse(ax, truth.mean(axis=0), np.cov(truth.T, bias=True), 2, color="black", lw=1.3, ls="--")
-    ax.scatter(*filled[gap][:, pair].T, s=14, color=PALETTE[1], linewidths=0, label="filled in")
-    _ellipse(ax, params.mean[pair], params.covariance[np.ix_(pair, pair)], 2, color=PALETTE[0], lw=2)
+        _ellipse(ax, truth.mean(axis=0), np.cov(truth.T, bias=True), 2, color="black", lw=1.3, ls="--",
+                 label=_LABELS[4])
+    ax.scatter(*filled[gap][:, pair].T, s=14, color=PALETTE[1], linewidths=0, label=_LABELS[2])
+    _ellipse(ax, params.mean[pair], params.covariance[np.ix_(pair, pair)], 2, color=PALETTE[0], lw=2,
+             label=_LABELS[3])
     if limits is not None:
         ax.set_xlim(*limits[0])
         ax.set_ylim(*limits[1])
@@ -192,7 +233,8 @@ def imputations(
     -------
     Figure
         One row of panels with shared limits, at most 6.6 inches wide in all
-        (so that the book's text column shows it without shrinking it).
+        (so that the book's text column shows it without shrinking it), under
+        one legend for all of them.
 
     Raises
     ------
@@ -230,14 +272,15 @@ def imputations(
     limits = _imputation_limits([X] + [filled for _, _, filled in panels.values()], pair)
     # At most _PAGE_WIDTH inches in all: a wider picture is shrunk on the book's page.
     width = min(3.3, _PAGE_WIDTH / len(panels))
-    fig, axes = new_figure(1, len(panels), panel_size=(width, width))
+    fig, axes = new_figure(1, len(panels), panel_size=(width, width + 0.9))  # and the legend above
     for index, (ax, (title, (X_hidden, params, filled))) in enumerate(zip(axes[0], panels.items())):
         imputation_state(X_hidden, params, filled, ax=ax, columns=columns, X=X, limits=limits,
                          title=title, feature_names=feature_names)
+        ax.locator_params(axis="x", nbins=4)
         if index:  # the limits are shared: label the vertical axis once
             ax.set_ylabel("")
             ax.tick_params(labelleft=False)
-    axes[0, 0].legend(frameon=False, fontsize=8 if width >= 3 else 7, loc="upper left")
+    _figure_legend(fig)
     return fig
 
 
@@ -249,10 +292,11 @@ def imputation_frames(
 
     For each fraction, :func:`emlib.missing.hide` hides that share of the
     entries of ``X`` (with one seed, so a larger fraction hides a superset),
-    and :func:`emlib.missing.compare` scores the repairs.  Each frame shows
-    the column-mean fill and EM's fill (:func:`imputation_state`) and, on
-    the right, the largest error in the covariance of each repair against
-    the fraction, with the current fraction marked.
+    and :func:`emlib.missing.compare` scores the repairs.  Each frame,
+    6.6 inches wide (the book's column) and titled by the share hidden,
+    shows the column-mean fill and EM's fill (:func:`imputation_state`)
+    under one legend and, below them, the largest error in the covariance of
+    each repair against the fraction, with the current fraction marked.
 
     Parameters
     ----------
@@ -290,8 +334,10 @@ def imputation_frames(
     --------
     >>> X = np.random.default_rng(0).multivariate_normal([0, 0], [[1, 0.8], [0.8, 1]], size=50)
     >>> frames = imputation_frames(X, [0.1, 0.3], rng=0)
-    >>> [label for label, _ in frames], len(frames[0][1].axes)
-    (['10 %', '30 %'], 3)
+    >>> [label for label, _ in frames], frames[1][1].get_suptitle()
+    (['10 %', '30 %'], '30 % of the entries hidden at random')
+    >>> [ax.get_title().split(":")[0] for ax in frames[1][1].axes[1:3]]
+    ['fill with means', 'EM']
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
     fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
@@ -309,24 +355,30 @@ def imputation_frames(
     top = np.nanmax([values for values in errors.values()])
     frames = []
     for fraction, table, repair in zip(fractions, hidden, repairs):
-        # 8.7 inches: wider than the page's column, which shrinks the frame (an image widget) as a
-        # whole, so the text is kept large enough to stay legible at about three quarters of its size
-        fig, axes = new_figure(1, 3, panel_size=(2.9, 2.7))
-        for ax, name in zip(axes[0], ("fill with means", "EM")):
+        # the width of the book's column: the text keeps its size on the page
+        fig = NotebookFigure(figsize=(_PAGE_WIDTH, 6.6), layout="constrained")
+        axes = fig.subplot_mosaic([["legend", "legend"], ["fill with means", "EM"], ["trace", "trace"]],
+                                  height_ratios=[0.4, 3.0, 1.7])
+        for name in ("fill with means", "EM"):
+            ax = axes[name]
             imputation_state(table, repair[name].params, repair[name].filled, ax=ax, columns=columns,
                              X=X, limits=limits, feature_names=feature_names,
                              title=_fill_title(name, repair[name].fill_error))
             ax.title.set_fontsize(10)
-        axes[0, 1].set_ylabel("")  # the limits are shared: label the vertical axis once
-        axes[0, 1].tick_params(labelleft=False)
-        trace = axes[0, 2]
+            ax.locator_params(axis="x", nbins=4)
+        axes["EM"].set_ylabel("")  # the limits are shared: label the vertical axis once
+        axes["EM"].tick_params(labelleft=False)
+        trace = axes["trace"]
         for colour, (name, values) in zip((GREY, PALETTE[1], PALETTE[0]), errors.items()):
-            trace.plot(100 * fractions, values, marker="o", markersize=3, color=colour, label=name)
-        trace.axvline(100 * fraction, color="black", lw=0.8)
+            trace.plot(100 * fractions, values, marker="o", markersize=4, color=colour, label=name)
+        trace.axvline(100 * fraction, color="black", lw=0.8, label="this frame")
         trace.set_ylim(0, 1.05 * top if top > 0 else 1.0)
         trace.set_xlabel("entries hidden (%)")
-        trace.set_title("largest covariance error (sd²)", fontsize=10)
-        trace.legend(frameon=False, fontsize=8)
+        trace.set_ylabel("covariance error")
+        trace.set_title("largest error of a covariance entry, in standard units", fontsize=10)
+        trace.legend(frameon=False, fontsize=9, loc="upper left")
         trace.grid(alpha=0.3)
+        fig.suptitle(f"{100 * fraction:.0f} % of the entries hidden at random", fontsize=12)
+        _figure_legend(fig, axes["legend"])
         frames.append((f"{100 * fraction:.0f} %", fig))
     return frames

@@ -15,10 +15,12 @@ except ImportError as error:  # the optional extra is missing
 
 from .. import em, gmm
 from .._validation import check_array, check_bool, check_float, check_int
-from ._base import GREY, PALETTE, _PAGE_WIDTH, _check_2d_points, _check_dict, _check_em_result, _check_sizes, _colour, _each_result, _one_per, data_limits, new_figure
+from ._base import (GREY, PALETTE, _PAGE_WIDTH, _at_least_one, _check_2d_points, _check_dict, _check_em_result,
+                    _check_sizes, _colour, _each_result, _one_per, data_limits, new_figure)
 from .gmm import _check_gmm_result, _check_mixture_data, _mixture_limits, mixture_state
 
-__all__ = ["point_sets", "final_log_likelihoods", "local_optima_frames", "collapse_trace", "convergence_rates", "information_criteria"]
+__all__ = ["point_sets", "final_log_likelihoods", "local_optima_frames", "mixture_panels", "collapse_trace",
+           "convergence_rates", "information_criteria"]
 
 
 def _check_pairs(pairs: object, n: int, name: str, what: str) -> list[tuple[str, str]]:
@@ -113,7 +115,8 @@ def final_log_likelihoods(
     Every run of EM stops at a stationary point of the log-likelihood; runs
     from different starts stop at different ones (local optima).  The
     histograms share their bins, so the ways of starting can be compared
-    bar by bar.
+    bin by bin: within a bin the bars of the samples stand side by side,
+    each in its own colour, and none hides another.
 
     Parameters
     ----------
@@ -141,7 +144,7 @@ def final_log_likelihoods(
     Examples
     --------
     >>> fig = final_log_likelihoods({"random": [-10.0, -10.0, -12.5]}, best=-10.0, bins=5)
-    >>> fig.axes[0].get_xlabel(), fig.axes[0].get_legend_handles_labels()[1]
+    >>> fig.axes[0].get_xlabel(), [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ('final log-likelihood', ['random (3 runs)', 'best found'])
     """
     arrays = _check_finals(samples, "log-likelihoods")
@@ -155,14 +158,19 @@ def final_log_likelihoods(
     edges = np.linspace(low, high, bins + 1)
     fig, axes = new_figure(panel_size=(6.4, 3.4))
     ax = axes[0, 0]
+    width = (edges[1] - edges[0]) / len(arrays)  # the samples share each bin, side by side
+    handles = []
     for index, (name, values) in enumerate(arrays.items()):
-        ax.hist(values, bins=edges, alpha=0.6, color=_colour(index), label=f"{name} ({len(values)} runs)")
+        counts, _ = np.histogram(values, bins=edges)
+        handles.append(ax.bar(edges[:-1] + index * width, counts, width=width, align="edge",
+                              color=_colour(index), label=f"{name} ({len(values)} runs)"))
     if best is not None:
-        ax.axvline(best, color="black", lw=1, ls="--", label="best found")
+        handles.append(ax.axvline(best, color="black", lw=1, ls="--", label="best found"))
     ax.set_xlabel("final log-likelihood")
     ax.set_ylabel("runs")
+    ax.locator_params(axis="y", integer=True)
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, loc="upper left")
+    ax.legend(handles=handles, frameon=False, loc="upper left")
     return fig
 
 
@@ -258,6 +266,79 @@ def local_optima_frames(
     return frames
 
 
+def mixture_panels(
+    X: object, params: Sequence[gmm.Params], titles: Sequence[str], *,
+    feature_names: Sequence[str] | None = None,
+) -> Figure:
+    """The same 2-d data under several mixtures, side by side, with named axes and components.
+
+    Each panel is :func:`mixture_state` of one mixture, with a legend that
+    names its components in order ("component 0", "component 1", ...,
+    numbered from 0 like the rows of ``params.means``) in their colours: two runs that found the same mixture in different orders
+    show the same ellipses in different colours.
+
+    Parameters
+    ----------
+    X : array-like of shape (n, 2)
+        The data.
+    params : sequence of gmm.Params
+        One mixture per panel, each with 2 features.
+    titles : sequence of str
+        A title per panel.
+    feature_names : sequence of str, optional
+        The x and y labels, the same on every panel.
+
+    Returns
+    -------
+    Figure
+        One row of panels, at most 6.6 inches wide in all.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` is not an array of real numbers, ``params`` is a single
+        ``gmm.Params`` or not a sequence of them, ``titles`` or
+        ``feature_names`` is a single string or not a sequence of strings.
+    ValueError
+        If ``X`` is not a finite, non-empty ``(n, 2)`` array, there are no
+        mixtures, ``titles`` does not have one entry per mixture,
+        ``feature_names`` does not have two entries, or a mixture is
+        inconsistent with ``X`` or with itself (as in :func:`mixture_state`).
+
+    Examples
+    --------
+    >>> from emlib import gmm
+    >>> a = gmm.Params([0.5, 0.5], [[0.0, 0.0], [3.0, 0.0]], [[[1.0, 0.0], [0.0, 1.0]]] * 2)
+    >>> b = gmm.Params(a.weights[::-1], a.means[::-1], a.covariances[::-1])
+    >>> fig = mixture_panels([[0.0, 0.0], [3.0, 0.0]], [a, b], ["a", "b"], feature_names=["u", "v"])
+    >>> [(ax.get_title(), ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes]
+    [('a', 'u', 'v'), ('b', 'u', 'v')]
+    """
+    X = _check_2d_points(X)
+    if isinstance(params, gmm.Params):
+        raise TypeError("params must be a sequence of gmm.Params, one per panel; got a single gmm.Params "
+                        "(use [params] for one panel)")
+    params = _at_least_one(params, "params", "mixture", items="gmm.Params, one per panel")
+    titles = [str(title) for title in _one_per(titles, len(params), "titles", "mixture")]
+    if feature_names is not None:
+        feature_names = [str(name) for name in _one_per(feature_names, 2, "feature_names", "feature")]
+    for index, each in enumerate(params):
+        if not isinstance(each, gmm.Params):
+            raise TypeError(f"params[{index}] must be a gmm.Params; got {type(each).__name__}")
+        gmm._check_params(each, 2, name=f"params[{index}]")
+    limits = _mixture_limits(X, params)
+    width = min(3.3, _PAGE_WIDTH / len(params))
+    fig, axes = new_figure(1, len(params), panel_size=(width, width))
+    for ax, each, title in zip(axes[0], params, titles):
+        names = [f"component {k}" for k in range(len(each.weights))]  # numbered as in Python, from 0
+        mixture_state(X, each, ax=ax, limits=limits, title=title, component_names=names)
+        ax.title.set_fontsize(10)
+        if feature_names is not None:
+            ax.set_xlabel(feature_names[0])
+            ax.set_ylabel(feature_names[1])
+    return fig
+
+
 def _smallest_variance(covariances: np.ndarray) -> float:
     """The smallest variance of a mixture in any direction: the least eigenvalue over all components."""
     covariances = np.asarray(covariances)
@@ -270,7 +351,8 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
     """The log-likelihood and the smallest variance of a mixture, iteration by iteration.
 
     When a component of a Gaussian mixture collapses onto a point (or onto
-    points on a line), its variance in some direction runs to 0 while the
+    points in a lower-dimensional affine subspace, such as a line in the
+    plane), its variance in some direction runs to 0 while the
     log-likelihood runs up: the left panel shows the log-likelihood, the
     right one, on a log scale, the smallest variance of the mixture in any
     direction (the least eigenvalue of all its covariances).
@@ -330,7 +412,7 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
     for ax in (left, right):
         ax.set_xlabel("iteration")
         ax.grid(alpha=0.3)
-    left.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=9)
     return fig
 
 
@@ -407,7 +489,7 @@ def convergence_rates(
         ax.set_yscale("log")
         ax.set_xlabel("iteration")
         ax.grid(alpha=0.3, which="both")
-    left.legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=9)
     return fig
 
 
@@ -438,9 +520,9 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
         The numbers of components, positive and increasing.
     scores : dict of str to dict of str to sequence of float
         ``scores[criterion][model]`` holds that criterion (for example
-        ``"BIC"``) for each ``k`` of that model (for example the covariance
-        type ``"full"``).  Lower is better: each panel rings its lowest
-        value.
+        ``"BIC"``) of that model (for example the covariance type
+        ``"full"``) for each number of components in ``ks``.  Lower is
+        better: each panel rings its lowest value.
 
     Returns
     -------
@@ -463,7 +545,7 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
 
     >>> fig = information_criteria([1, 2, 3], {"BIC": {"full": [1033.4, 876.5, 880.9]}})
     >>> fig.axes[0].get_title()
-    'BIC: lowest at full, k = 2'
+    'BIC: lowest at full, $K = 2$'
     """
     ks = _check_sizes(ks, "ks")
     panels = _check_panels(scores, "scores", ("criterion", "model"), len(ks), "k")
@@ -476,8 +558,8 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
                               key=lambda pair: curves[pair[0]][pair[1]])
         ax.plot([ks[position]], [curves[model][position]], "o", markersize=11, markerfacecolor="none",
                 markeredgecolor="black", mew=1.4, zorder=5)
-        ax.set_title(f"{criterion}: lowest at {model}, k = {int(ks[position])}", fontsize=9)
-        ax.set_xlabel("number of components k")
+        ax.set_title(f"{criterion}: lowest at {model}, $K = {int(ks[position])}$", fontsize=9)
+        ax.set_xlabel("number of components $K$")
         ax.set_ylabel(criterion)
         ax.set_xticks(ks)
         ax.grid(alpha=0.3)

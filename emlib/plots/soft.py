@@ -1,4 +1,4 @@
-"""Figures of the chapter "From hard to soft assignments": shares as colours, soft k-means."""
+"""Figures of the chapter "From hard to soft assignments": shares along a line, shares as colours, soft k-means."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ except ImportError as error:  # the optional extra is missing
 
 from .. import em, soft
 from .._validation import check_float, check_resp
-from ._base import _at_least_one, _check_2d_points, _check_ax, _check_limits, _check_text, _colour, _each_result, _one_per, data_limits, new_figure
+from ._base import GREY, _at_least_one, _check_2d_points, _check_ax, _check_limits, _check_text, _colour, _each_result, _one_per, data_limits, new_figure
 
-__all__ = ["resp_colours", "soft_state", "soft_assignments", "soft_kmeans_frames"]
+__all__ = ["resp_colours", "soft_state", "soft_assignments", "rules_on_a_line", "stiffness_on_a_line",
+           "soft_kmeans_frames"]
 
 
 def resp_colours(resp: object) -> np.ndarray:
@@ -204,6 +205,161 @@ def soft_assignments(X: object, centers: object, resps: Sequence[object], titles
     fig, axes = new_figure(1, len(resps), panel_size=(3.3, 3.0))
     for ax, resp, title in zip(axes[0], resps, titles):
         soft_state(X, centers, resp, ax=ax, limits=limits, title=title)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# One center's share along the line through two centers
+# --------------------------------------------------------------------------
+
+#: Points per curve along the line: enough that no corner shows at the column's width.
+_LINE_POINTS = 601
+
+
+def _check_gap(gap: object) -> float:
+    gap = check_float(gap, "gap")
+    if gap <= 0:
+        raise ValueError(f"gap must be positive (the distance between the two centers); got {gap}")
+    return gap
+
+
+def _check_stiffness(beta: object, name: str) -> float:
+    beta = check_float(beta, name)
+    if beta <= 0:
+        raise ValueError(f"{name} must be positive (a stiffness); got {beta}")
+    return beta
+
+
+def _line(gap: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positions from ``-gap`` to ``2 gap`` as a column of 1-d points, and the two centers 0 and ``gap``."""
+    return np.linspace(-gap, 2.0 * gap, _LINE_POINTS)[:, None], np.array([[0.0], [gap]])
+
+
+def _line_figure(gap: float, title: str) -> tuple[Figure, Axes]:
+    """The panel the ``*_on_a_line`` figures share: the centers on the axis, ½ dotted, the labels."""
+    fig, axes = new_figure(panel_size=(6.4, 3.5))
+    ax = axes[0, 0]
+    for position in (0.0, gap):
+        ax.axvline(position, color=GREY, lw=0.9, ls=":", zorder=1)
+    ax.axhline(0.5, color=GREY, lw=0.9, ls=":", zorder=1)
+    ticks = np.linspace(-gap, 2.0 * gap, 7)
+    labels = [f"{tick:g}".replace("-", "\N{MINUS SIGN}") for tick in ticks]
+    labels[2], labels[4] = f"{0:g}\n" + r"$\mu_1$", f"{gap:g}\n" + r"$\mu_2$"
+    ax.set_xticks(ticks, labels)
+    ax.set_xlim(-gap, 2.0 * gap)
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+    ax.set_xlabel(r"position $x$ on the line through $\mu_1$ and $\mu_2$")
+    ax.set_ylabel(r"share of $\mu_1$")
+    ax.set_title(title, fontsize=10)
+    ax.grid(alpha=0.25)
+    return fig, ax
+
+
+def rules_on_a_line(gap: float, beta: float) -> Figure:
+    """The share of one of two centers along the line through them, by each soft rule of the chapter.
+
+    Two centers sit at ``mu_1 = 0`` and ``mu_2 = gap`` on a line, and a point
+    ``x`` moves along it from ``-gap`` to ``2 gap``.  Three curves show the
+    share of ``mu_1``: the distances divided by their sum
+    (:func:`emlib.soft.distance_shares`), the normalised reciprocals of the
+    distances (``inverse=True``), and Bayes' rule for two round Normal
+    clouds of equal weight with the stiffness ``beta``
+    (:func:`emlib.soft.responsibilities`).  Dotted lines mark the centers
+    and the share ½.
+
+    Parameters
+    ----------
+    gap : float
+        The distance between the two centers, positive.
+    beta : float
+        The stiffness of Bayes' rule, positive; the clouds' standard
+        deviation is ``sigma = 1 / sqrt(2 beta)``.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    TypeError
+        If ``gap`` or ``beta`` is not a real number.
+    ValueError
+        If ``gap`` or ``beta`` is not positive and finite.
+
+    Examples
+    --------
+    >>> fig = rules_on_a_line(4.0, 0.78)
+    >>> for line in fig.axes[0].lines:
+    ...     if not line.get_label().startswith("_"):
+    ...         print(line.get_label())
+    distance ÷ sum of distances (the notes' rule, literally)
+    1/distance, normalised
+    Bayes' rule, Normal clouds, β = 0.78 (σ = 0.80)
+    """
+    gap = _check_gap(gap)
+    beta = _check_stiffness(beta, "beta")
+    positions, centers = _line(gap)
+    fig, ax = _line_figure(gap, r"The share of $\mu_1$ by each rule")
+    curves = [
+        (soft.distance_shares(positions, centers), "distance ÷ sum of distances (the notes' rule, literally)",
+         _colour(5), "--"),
+        (soft.distance_shares(positions, centers, inverse=True), "1/distance, normalised", _colour(1), "-."),
+        (soft.responsibilities(positions, centers, beta),
+         f"Bayes' rule, Normal clouds, β = {beta:.2g} (σ = {1.0 / np.sqrt(2.0 * beta):.2f})", _colour(0), "-"),
+    ]
+    for shares, label, colour, style in curves:
+        ax.plot(positions[:, 0], shares[:, 0], color=colour, ls=style, lw=2.0, label=label)
+    fig.legend(loc="outside lower center", ncols=1, fontsize=9, frameon=False)
+    return fig
+
+
+def stiffness_on_a_line(gap: float, betas: Sequence[float]) -> Figure:
+    """Bayes' rule's share of one of two centers along the line through them, for several stiffnesses.
+
+    As :func:`rules_on_a_line`, but with one curve of
+    :func:`emlib.soft.responsibilities` per value of ``beta``, and k-means'
+    hard assignment (the limit ``beta -> infinity``) as a black step at the
+    midpoint ``gap / 2``.
+
+    Parameters
+    ----------
+    gap : float
+        The distance between the two centers, positive.
+    betas : sequence of float
+        The stiffnesses, each positive, one curve each, in legend order.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    TypeError
+        If ``gap`` or a value of ``betas`` is not a real number, or ``betas``
+        is not a sequence.
+    ValueError
+        If ``gap`` or a value of ``betas`` is not positive and finite, or
+        ``betas`` is empty.
+
+    Examples
+    --------
+    >>> fig = stiffness_on_a_line(4.0, [0.05, 0.8])
+    >>> [line.get_label() for line in fig.axes[0].lines if not line.get_label().startswith("_")]
+    ['β = 0.05 (σ = 3.16)', 'β = 0.8 (σ = 0.79)', 'k-means (β → ∞)']
+    """
+    gap = _check_gap(gap)
+    betas = _at_least_one(betas, "betas", "stiffness", items="stiffnesses")
+    betas = [_check_stiffness(beta, f"betas[{index}]") for index, beta in enumerate(betas)]
+    positions, centers = _line(gap)
+    fig, ax = _line_figure(gap, r"Bayes' rule: the share of $\mu_1$ at several stiffnesses")
+    for index, beta in enumerate(betas):
+        shares = soft.responsibilities(positions, centers, beta)
+        ax.plot(positions[:, 0], shares[:, 0], color=_colour(index), lw=2.0,
+                label=f"β = {beta:.2g} (σ = {1.0 / np.sqrt(2.0 * beta):.2f})")
+    ax.plot([-gap, gap / 2, gap / 2, 2.0 * gap], [1.0, 1.0, 0.0, 0.0], color="black", ls="--", lw=1.4,
+            label="k-means (β → ∞)")
+    fig.legend(loc="outside lower center", ncols=min(3, len(betas) + 1), fontsize=9, frameon=False)
     return fig
 
 
