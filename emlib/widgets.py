@@ -85,8 +85,10 @@ def figure_png(fig: Figure, *, dpi: int = _DPI, colors: int | None = None) -> by
     dpi = check_int(dpi, "dpi", minimum=1)
     colors = None if colors is None else check_int(colors, "colors", minimum=2, maximum=256)
     buffer = io.BytesIO()
+    # with a palette to come, an uncompressed PNG: compressing it only to decode it is half the time
+    options = {} if colors is None else {"pil_kwargs": {"compress_level": 0}}
     try:
-        fig.savefig(buffer, format="png", dpi=dpi)
+        fig.savefig(buffer, format="png", dpi=dpi, **options)
     except RuntimeError as error:  # FreeType cannot draw text below about 1 pixel per em
         if dpi >= 10:
             raise
@@ -95,9 +97,9 @@ def figure_png(fig: Figure, *, dpi: int = _DPI, colors: int | None = None) -> by
     if colors is None:
         return buffer.getvalue()
     picture = PIL.Image.open(buffer).convert("RGB").quantize(
-        colors=colors, method=PIL.Image.Quantize.MEDIANCUT, dither=PIL.Image.Dither.NONE)
+        colors=colors, method=PIL.Image.Quantize.FASTOCTREE, dither=PIL.Image.Dither.NONE)
     buffer = io.BytesIO()
-    picture.save(buffer, format="png", optimize=True)
+    picture.save(buffer, format="png")
     return buffer.getvalue()
 
 
@@ -166,7 +168,7 @@ def _frames(children: list, labels: list[str], value: int) -> ipywidgets.Tab:
 
 
 def _slider(labels: list[str], value: int, description: str) -> ipywidgets.SelectionSlider:
-    """A slider over ``labels``; ``description`` may hold HTML, such as ``θ<sub>A</sub>``."""
+    """A slider over ``labels``; ``description`` may hold inline HTML (see :func:`frame_slider`)."""
     return ipywidgets.SelectionSlider(
         options=labels, index=value, description=description, description_allow_html=True,
         continuous_update=True, layout=ipywidgets.Layout(width="min(100%, 560px)"),
@@ -187,7 +189,9 @@ def frame_slider(
     labels : sequence of str
         One distinct label per frame, shown as the slider's value.
     description : str
-        The slider's caption; it may hold HTML, such as ``θ<sub>A</sub>``.
+        The slider's caption.  It may hold inline HTML, such as
+        ``<i>k</i>``; the static page keeps only the tags a, abbr, b, code,
+        em, i, span and strong (not sub or sup) and typesets no math.
     value : int
         The index of the frame shown first.
     pixel_ratio : int
@@ -417,7 +421,7 @@ def coin_start_slider(
     pngs = [[figure_png(fig, dpi=_PIXEL_RATIO * 100, colors=64) for fig in row] for row in frames]
     return frame_grid_slider(
         pngs, _distinct_labels(checked_a, 6), _distinct_labels(checked_b, 6),
-        descriptions=("start θ<sub>A</sub>", "start θ<sub>B</sub>"), value=value, pixel_ratio=_PIXEL_RATIO,
+        descriptions=("coin A starts at", "coin B starts at"), value=value, pixel_ratio=_PIXEL_RATIO,
     )
 
 

@@ -23,9 +23,10 @@ PINNED = {re.split(r"[=<>\[ ]", line)[0].lower() for line in (ROOT / "requiremen
 
 
 def test_a_chapter_lists_the_packages_it_imports_beyond_emlib():
-    assert emlib_book.notebook_packages(ROOT / "book" / "exam.ipynb") == ["myst-nb", "sympy"]
-    assert emlib_book.notebook_packages(ROOT / "book" / "practice.ipynb") == ["myst-nb", "scikit-learn"]
-    assert emlib_book.notebook_packages(ROOT / "book" / "kmeans.ipynb") == ["myst-nb"]
+    assert emlib_book.notebook_packages(ROOT / "book" / "exam.ipynb") == ["myst-nb", "pandas", "sympy"]
+    assert emlib_book.notebook_packages(ROOT / "book" / "practice.ipynb") == [
+        "myst-nb", "pandas", "scikit-learn", "scipy", "threadpoolctl"]
+    assert emlib_book.notebook_packages(ROOT / "book" / "kmeans.ipynb") == ["myst-nb", "pandas"]
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda path: path.stem)
@@ -39,7 +40,7 @@ def test_the_box_links_the_notebook_beside_the_page():
     (link,) = [node for node in box.findall() if node.tagname == "reference"]
     assert link["refuri"] == "../_sources/book/gmm.ipynb"
     (command,) = [node for node in box.findall() if node.tagname == "literal_block"]
-    assert command.astext() == ('pip install "path/to/the/repository[plots,data]" myst-nb jupyterlab\n'
+    assert command.astext() == ('pip install "path/to/the/repository[plots,data]" myst-nb pandas jupyterlab\n'
                                 "jupyter lab gmm.ipynb")
 
 

@@ -194,13 +194,14 @@ def test_the_reading_check_sees_a_formula_cut_off_and_a_page_that_scrolls_sidewa
     page = visit("book/kmeans.html", 390)
     assert page.page.evaluate(READING_CHECKS)["cut"] == []
     page.page.evaluate("""() => {
-      const formula = document.querySelector('article span.math mjx-container');
+      const formula = [...document.querySelectorAll('article span.math mjx-container')]
+        .find(each => each.checkVisibility());
       formula.parentElement.style.overflowX = 'hidden';
-      formula.style.display = 'inline-block';
-      formula.style.width = '2000px';
+      formula.style.setProperty('display', 'inline-block', 'important');
+      formula.style.setProperty('min-width', '2000px', 'important');
     }""")
     assert len(page.page.evaluate(READING_CHECKS)["cut"]) == 1
-    page.page.evaluate("() => { document.querySelector('article p').style.minWidth = '900px'; }")
+    page.page.evaluate("() => { document.querySelector('article').style.minWidth = '900px'; }")
     assert page.page.evaluate(READING_CHECKS)["sideways"] > 400
 
 
@@ -304,6 +305,8 @@ def test_the_coins_chapter_has_a_two_slider_grid(visit):
     grids = [i for i in range(_frame_sliders(page.page).count())
              if _frame_sliders(page.page).nth(i).locator(".noUi-handle").count() == 2]
     assert grids, "no widget with two sliders on the coins page"
+    captions = _frame_sliders(page.page).nth(grids[0]).locator(".widget-label").all_inner_texts()
+    assert captions == ["coin A starts at", "coin B starts at"]  # as written: no tag stripped, no TeX left
 
 
 def test_the_missing_data_chapter_has_a_slider_over_the_fraction_hidden(visit):

@@ -373,3 +373,36 @@ def test_the_covariance_update_is_a_weighted_sum_over_pairs(seed, k, d):
         r = resp[:, j]
         pairs = np.einsum("i,l,ila,ilb->ab", r, r, differences, differences) / (2 * r.sum() ** 2)
         np.testing.assert_allclose(pairs, theta.covariances[j], rtol=1e-9, atol=1e-12 * X.var())
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 4))
+def test_q_is_strictly_concave_in_the_precision(seed, d):
+    """The model answer's shortcut: N log|L| - tr(L S) is strictly concave in the precision L.
+
+    Along a line L + sV (V symmetric, not 0), log|L + sV| = log|L| + sum_j log(1 + s nu_j)
+    with nu_j the eigenvalues of L^{-1/2} V L^{-1/2}; the second derivative in s is
+    -N sum_j nu_j^2 / (1 + s nu_j)^2 < 0, and the stationary point is L = N S^{-1}.
+    """
+    rng = np.random.default_rng(seed)
+    A, B, W = rng.normal(size=(3, d, d))
+    Lam, S = A @ A.T + 0.1 * np.eye(d), B @ B.T + 0.1 * np.eye(d)
+    V = W + W.T
+    N = rng.uniform(1, 100)
+
+    def q(s):
+        return 0.5 * (N * np.linalg.slogdet(Lam + s * V)[1] - np.trace((Lam + s * V) @ S))
+
+    root = np.linalg.cholesky(Lam)  # L^{-1/2} V L^{-1/2} has the eigenvalues of C^{-1} V C^{-T}
+    nu = np.linalg.eigvalsh(np.linalg.solve(root, np.linalg.solve(root, V).T))
+    s = 0.5 / max(1.0, np.abs(nu).max())  # keeps L + sV positive definite
+    assert np.isclose(np.linalg.slogdet(Lam + s * V)[1],
+                      np.linalg.slogdet(Lam)[1] + np.log1p(s * nu).sum(), rtol=1e-9, atol=1e-9)
+    second = -0.5 * N * np.sum(nu**2 / (1 + s * nu) ** 2)
+    assert second < 0
+    step = 1e-3 * s
+    numerical = (q(s + step) - 2 * q(s) + q(s - step)) / step**2
+    rounding = 1e-13 * (abs(q(s)) + 1) / step**2
+    assert abs(numerical - second) < 1e-4 * abs(second) + rounding
+    # the gradient (N L^{-1} - S) / 2 vanishes at L = N S^{-1}
+    optimum = N * np.linalg.inv(S)
+    np.testing.assert_allclose(N * np.linalg.inv(optimum) - S, 0, atol=1e-9 * np.abs(S).max())

@@ -274,3 +274,60 @@ def test_the_new_options_are_checked(data_1d, data_2d, call, error, message):
     X, run2 = data_2d
     with pytest.raises(error, match=re.escape(message)):
         call(x, X, run2)
+
+
+def test_labels_colour_each_point_by_the_component_that_drew_it(data_2d):
+    X, run = data_2d
+    drawn, components = gmm.sample(run.params, 40, rng=2)
+    fig = plots.mixtures(drawn, [run.params], ["drawn"], labels=[components], hard=True)
+    colours = fig.axes[0].collections[0].get_facecolors()[:, :3]
+    pure = np.array([to_rgb(plots.PALETTE[0]), to_rgb(plots.PALETTE[1])])
+    np.testing.assert_allclose(colours, pure[components], atol=1e-6)  # the labels, not the responsibilities
+    ellipses = [patch for patch in fig.axes[0].patches if isinstance(patch, Ellipse)]
+    assert len(ellipses) == 4  # the mixture that drew them, 1 and 2 sd
+
+
+def test_points_drawn_from_a_fit_share_the_datas_axes_and_scale():
+    X, _ = datasets.stretched_clouds(30, rng=0)   # wide data, as in the chapter
+    params = gmm.fit(X, 3, rng=0).params
+    drawn, components = gmm.sample(params, 60, rng=2)
+    limits = plots.data_limits(X)
+    data_fig = plots.mixtures(X, [params] * 2, ["a", "b"], ncols=2, equal_scales=True)
+    drawn_fig = plots.mixtures(drawn, [params], ["drawn"], labels=[components], limits=limits, ncols=2,
+                               equal_scales=True, component_names=["first", "second", "third"])
+    ax = drawn_fig.axes[0]
+    assert (ax.get_xlim(), ax.get_ylim()) == (data_fig.axes[0].get_xlim(), data_fig.axes[0].get_ylim())
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("$x$", "$y$")
+    assert ax.get_title() == "drawn"
+    assert drawn_fig.get_size_inches()[0] == pytest.approx(3.3)  # one panel, as wide as in a row of two
+    inches_per_unit = []
+    for fig in (data_fig, drawn_fig):
+        fig.draw_without_rendering()  # lays the figure out, equal aspect and legend included
+        corners = fig.axes[0].transData.transform([[0.0, 0.0], [1.0, 1.0]])
+        inches_per_unit.append((corners[1] - corners[0]) / fig.dpi)
+    np.testing.assert_allclose(inches_per_unit[1], inches_per_unit[0], rtol=0.01)  # the same scale
+    assert inches_per_unit[1][0] == pytest.approx(inches_per_unit[1][1])  # and round is round
+    assert [t.get_text() for t in drawn_fig.legends[0].get_texts()] == ["first", "second", "third"]
+
+
+@pytest.mark.parametrize("labels, limits, error, message", [
+    ([[0, 1]], None, ValueError, "labels[0] must have shape (n_samples,) = (120,); got (2,)"),
+    ([np.full(120, 2)], None, ValueError, "labels[0] must lie in 0 .. k-1 = 1; got values from 2 to 2"),
+    ([np.zeros(120)], None, TypeError, "labels[0] must hold integers; got an array of dtype float64"),
+    ([None, None], None, ValueError, "labels must have one entry per mixture (1); got 2"),
+    ("ab", None, TypeError, "labels must be a sequence of label arrays (or None), one per mixture; got a single string"),
+    (None, [0, 1], TypeError, "limits[0] must be a pair (low, high); got 0 (int)"),
+    (None, ((1, 0), (0, 1)), ValueError, "limits[0]"),
+])
+def test_labels_and_limits_are_checked(data_2d, labels, limits, error, message):
+    X, run = data_2d
+    with pytest.raises(error, match=re.escape(message)):
+        plots.mixtures(X, [run.params], ["a"], labels=labels, limits=limits)
+
+
+def test_state_takes_labels_and_checks_them(data_2d):
+    X, run = data_2d
+    ax = plots.mixture_state(X, run.params, ax=plots.new_figure()[1][0, 0], labels=np.ones(len(X), int))
+    assert np.allclose(ax.collections[0].get_facecolors()[:, :3], to_rgb(plots.PALETTE[1]), atol=1e-6)
+    with pytest.raises(ValueError, match=re.escape("labels must lie in 0 .. k-1 = 1; got values from 0 to 3")):
+        plots.mixture_state(X, run.params, ax=plots.new_figure()[1][0, 0], labels=np.arange(len(X)) % 4)

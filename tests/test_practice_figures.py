@@ -246,6 +246,8 @@ def test_information_criteria_draw_a_curve_per_model_and_ring_the_lowest():
             line = _curve(ax, model)
             np.testing.assert_array_equal(line.get_xdata(), [2, 3, 4])
             np.testing.assert_array_equal(line.get_ydata(), values)
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == list(curves)
+        assert all(t.get_fontsize() >= 9 for t in ax.get_legend().get_texts())
     ring = [line for line in fig.axes[1].get_lines() if line.get_label().startswith("_")]
     assert len(ring) == 1 and (list(ring[0].get_xdata()), list(ring[0].get_ydata())) == ([4], [3.0])
     assert fig.get_figwidth() <= 6.6 + 1e-9

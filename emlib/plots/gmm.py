@@ -93,6 +93,7 @@ def _full_covariances(params: gmm.Params) -> np.ndarray:
 def mixture_state(
     X: object, params: gmm.Params, *, ax: Axes, limits=None, title: str | None = None,
     truth: gmm.Params | None = None, component_names: Sequence[str] | None = None, hard: bool = False,
+    labels: object = None,
 ) -> Axes:
     """Draw data and a Gaussian mixture into ``ax``: the picture of one EM iteration.
 
@@ -127,6 +128,11 @@ def mixture_state(
         Colour each point wholly by its most responsible component, the
         assignment hard-assignment EM makes, instead of by a blend of the
         components' colours in proportion to its responsibilities.
+    labels : array-like of shape (n,), optional
+        Colour each point wholly by its label, a component index in
+        ``0 .. K-1``, instead: for points drawn from the mixture
+        (``gmm.sample``), the component that drew each.  Takes precedence
+        over ``hard``.
 
     Returns
     -------
@@ -140,14 +146,16 @@ def mixture_state(
         ``params`` or ``truth`` is not a ``gmm.Params``, ``ax`` is not a
         matplotlib ``Axes``, ``limits`` is not a pair of pairs of real
         numbers, ``title`` is not a string, ``component_names`` is not a
-        sequence of strings, or ``hard`` is not ``True`` or ``False``.
+        sequence of strings, ``hard`` is not ``True`` or ``False``, or
+        ``labels`` does not hold integers.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns;
         ``params`` or ``truth`` is inconsistent with it or with itself:
         shapes, weights negative or not summing to 1, a covariance not
         symmetric positive definite; ``limits`` is not two pairs
-        ``(low, high)`` of finite numbers with ``low < high``; or
-        ``component_names`` does not have one entry per component.
+        ``(low, high)`` of finite numbers with ``low < high``;
+        ``component_names`` does not have one entry per component; or
+        ``labels`` does not have one entry per point, each in ``0 .. K-1``.
 
     Examples
     --------
@@ -159,6 +167,10 @@ def mixture_state(
     >>> ax = mixture_state([[0.0], [1.0], [4.0]], params, ax=axes[0, 0])
     >>> ax.get_xlabel(), ax.get_ylabel(), len(ax.lines)
     ('$x$', 'density', 3)
+
+    Points coloured by the component that drew them:
+
+    >>> ax = mixture_state([[0.0], [1.0], [4.0]], params, ax=axes[0, 0], labels=[0, 0, 1])
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
@@ -170,8 +182,12 @@ def mixture_state(
     k = len(params.weights)
     names = None if component_names is None else _one_per(component_names, k, "component_names", "component")
     hard = check_bool(hard, "hard")
+    if labels is not None:
+        labels = check_labels(labels, len(X), k)
     ax = _check_ax(ax)
-    if hard:
+    if labels is not None:
+        resp = np.eye(k)[labels]
+    elif hard:
         resp = np.eye(k)[np.argmax(resp, axis=1)]
     colours = resp_colours(resp)
     if X.shape[1] == 1:
@@ -230,6 +246,7 @@ def mixtures(
     X: object, params: Sequence[gmm.Params], titles: Sequence[str], *,
     truth: gmm.Params | None = None, component_names: Sequence[str] | None = None,
     hard: bool | Sequence[bool] = False, ncols: int | None = None, equal_scales: bool = False,
+    labels: Sequence[object | None] | None = None, limits=None,
 ) -> Figure:
     """The same data under several mixtures, side by side (see :func:`mixture_state`).
 
@@ -250,10 +267,19 @@ def mixtures(
         Colour the points by their most responsible component (see
         :func:`mixture_state`): for all panels, or one flag per panel.
     ncols : int, optional
-        Panels per row; all in one row by default.
+        Panels per row; all in one row by default.  A panel is as wide as
+        in a full row of ``ncols`` panels, even if there are fewer.
     equal_scales : bool
         Draw a unit with the same length on both axes (2-d data), so that
         round components look round.
+    labels : sequence of label arrays (or ``None``), optional
+        One entry per panel: colour that panel's points by these component
+        indices (see :func:`mixture_state`), or, for ``None``, as ``hard``
+        says.
+    limits : ((xmin, xmax), (ymin, ymax)), optional
+        Fixed limits, such as ``data_limits`` of other points, so that a
+        panel of points drawn from a mixture can share the data's axes.  By
+        default the limits hold ``X`` (and, in 1-d, every density curve).
 
     Returns
     -------
@@ -269,14 +295,18 @@ def mixtures(
         ``gmm.Params`` of arrays of real numbers, ``truth`` or
         ``component_names`` is not what :func:`mixture_state` takes,
         ``hard`` is neither a bool nor a sequence of bools, ``ncols`` is not
-        an integer, or ``equal_scales`` is not ``True`` or ``False``.
+        an integer, ``equal_scales`` is not ``True`` or ``False``,
+        ``labels`` is not a sequence of label arrays (or ``None``), or
+        ``limits`` is not a pair of pairs of real numbers.
     ValueError
         If ``X`` is not a finite, non-empty array of 1 or 2 columns,
-        ``titles`` (or a sequence ``hard``) does not have one entry per
-        mixture, there are no mixtures, a mixture (or ``truth``) is
+        ``titles`` (or a sequence ``hard``, or ``labels``) does not have one
+        entry per mixture, there are no mixtures, a mixture (or ``truth``) is
         inconsistent with ``X`` or with itself (as in
         :func:`mixture_state`), ``component_names`` does not name every
-        component, or ``ncols`` is below 1.
+        component, a label array does not hold one component index per
+        point, ``limits`` is not two pairs ``(low, high)`` of finite numbers
+        with ``low < high``, or ``ncols`` is below 1.
 
     Examples
     --------
@@ -293,6 +323,14 @@ def mixtures(
     ...                component_names=["left", "right"])
     >>> [text.get_text() for text in fig.legends[0].get_texts()]
     ['left', 'right', 'mixture']
+
+    Points drawn from a mixture, coloured by the component that drew each,
+    on the axes of other data:
+
+    >>> drawn, components = gmm.sample(end, 5, rng=0)
+    >>> fig = mixtures(drawn, [end], ["drawn"], labels=[components], limits=((-4.0, 8.0), (0.0, 0.5)))
+    >>> [float(limit) for limit in fig.axes[0].get_xlim()]
+    [-4.0, 8.0]
     """
     X = _check_mixture_data(X)
     if isinstance(params, gmm.Params):
@@ -305,23 +343,31 @@ def mixtures(
     if truth is not None:
         truth = _check_truth(truth, X)
     hard = _panel_flags(hard, len(params), "hard")
+    if labels is None:
+        labels = [None] * len(params)
+    labels = _one_per(labels, len(params), "labels", "mixture", items="label arrays (or None)")
+    labels = [None if each is None else check_labels(each, len(X), len(params[index].weights), name=f"labels[{index}]")
+              for index, each in enumerate(labels)]
     ncols = len(params) if ncols is None else check_int(ncols, "ncols", minimum=1)
+    row = ncols  # the panels are as wide as in a full row
     ncols = min(ncols, len(params))
     nrows = -(-len(params) // ncols)
     equal_scales = check_bool(equal_scales, "equal_scales")
-    limits = _mixture_limits(X, params)
+    limits = _mixture_limits(X, params) if limits is None else _check_limits(limits)
     if X.shape[1] == 1:
-        width = min(4.0, _PAGE_WIDTH / ncols)
+        width = min(4.0, _PAGE_WIDTH / row)
         height = 0.78 * width
     else:
-        width = min(3.8, _PAGE_WIDTH / ncols)
+        width = min(3.8, _PAGE_WIDTH / row)
         (x_low, x_high), (y_low, y_high) = limits
         # the axes' own width is the panel's less the room for labels
         height = (width - 0.6) * (y_high - y_low) / (x_high - x_low) + 0.75 if equal_scales else width
+        if equal_scales and (component_names is not None or truth is not None):
+            height += 0.4 / nrows  # room for the legend below, so that the scale stays that of a panel without
     fig, axes = new_figure(nrows, ncols, panel_size=(width, height))
-    for index, (ax, each, title, flag) in enumerate(zip(axes.flat, params, titles, hard)):
+    for ax, each, title, flag, panel_labels in zip(axes.flat, params, titles, hard, labels):
         mixture_state(X, each, ax=ax, limits=limits, title=title, truth=truth,
-                      component_names=component_names, hard=flag)
+                      component_names=component_names, hard=flag, labels=panel_labels)
         if equal_scales and X.shape[1] == 2:
             ax.set_aspect("equal", adjustable="box")
     for ax in list(axes.flat)[len(params):]:

@@ -76,7 +76,7 @@ def time_per_iteration(n_samples: Sequence[int], times: dict[str, dict[str, Sequ
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(algorithm, fontsize=9)
-        ax.set_xlabel("number of points N")
+        ax.set_xlabel("number of points $n$")
         ax.set_ylabel("ms per iteration")
         ax.grid(alpha=0.3, which="both")
         ax.legend(frameon=False, fontsize=8)

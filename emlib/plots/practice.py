@@ -522,7 +522,7 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
         ``scores[criterion][model]`` holds that criterion (for example
         ``"BIC"``) of that model (for example the covariance type
         ``"full"``) for each number of components in ``ks``.  Lower is
-        better: each panel rings its lowest value.
+        better: each panel rings its lowest value and has its own legend.
 
     Returns
     -------
@@ -563,5 +563,5 @@ def information_criteria(ks: Sequence[int], scores: dict[str, dict[str, Sequence
         ax.set_ylabel(criterion)
         ax.set_xticks(ks)
         ax.grid(alpha=0.3)
-    axes[0, 0].legend(frameon=False, fontsize=8)
+        ax.legend(frameon=False, fontsize=9)    # on every panel: each is read on its own
     return fig
