@@ -305,7 +305,7 @@ def test_the_coins_chapter_has_a_two_slider_grid(visit):
     grids = [i for i in range(_frame_sliders(page.page).count())
              if _frame_sliders(page.page).nth(i).locator(".noUi-handle").count() == 2]
     assert grids, "no widget with two sliders on the coins page"
-    captions = _frame_sliders(page.page).nth(grids[0]).locator(".widget-label").all_inner_texts()
+    captions = _frame_sliders(page.page).nth(grids[0]).locator(".widget-slider .widget-label").all_inner_texts()
     assert captions == ["coin A starts at", "coin B starts at"]  # as written: no tag stripped, no TeX left
 
 
