@@ -190,8 +190,8 @@ def frame_slider(
         One distinct label per frame, shown as the slider's value.
     description : str
         The slider's caption.  It may hold inline HTML, such as
-        ``<i>k</i>``; the static page keeps only the tags a, abbr, b, code,
-        em, i, span and strong (not sub or sup) and typesets no math.
+        ``<i>k</i>``; the static page's widget manager strips some tags
+        (``sub`` among them) and typesets no math.
     value : int
         The index of the frame shown first.
     pixel_ratio : int
