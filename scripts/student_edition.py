@@ -7,11 +7,15 @@ book from them into OUT/_build/html with every solution left out.  In a
 notebook, a cell tagged ``solution`` (a solution, or a hidden check of a
 solution's numbers) is dropped, and after each cell tagged ``exercise`` comes
 an empty cell to answer in: a code cell if the solution had code, else a
-Markdown cell.  The book is built from these notebooks, with every chapter
-run again, so a chapter that needed a solution cell fails the build.
+Markdown cell.  The book is built from these notebooks with the outputs
+they keep from the full run, without running them again: a kept cell may not
+use a name that a solution cell bound, nor a random generator that a
+solution cell drew from, so that the outputs are what a student's own run
+gives.
 """
 
 import argparse
+import ast
 import copy
 import json
 import re
@@ -68,6 +72,48 @@ def _answer_cell(kind, number, title):
     return cell
 
 
+def _bound_and_used(source):
+    """The names a code cell binds (assigns, defines, imports, takes as arguments) and the names it reads."""
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("%", "!")))
+    bound, used = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (used if isinstance(node.ctx, ast.Load) else bound).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound, used
+
+
+def check_solutions_removable(notebook):
+    """Raise ValueError if a cell left in the student notebook depends on a solution cell before it.
+
+    It does if it reads a name whose last binding was in a solution cell, or a
+    random generator (a name starting with ``rng``) that a solution cell drew
+    from: without the solution, it would give other outputs than the stored ones.
+    """
+    from_solution, drawn = {}, {}                 # name -> index of the solution cell
+    for index, cell in enumerate(notebook["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        bound, used = _bound_and_used("".join(cell["source"]))
+        if "solution" in tags(cell):
+            from_solution.update(dict.fromkeys(bound, index))
+            drawn.update(dict.fromkeys((name for name in used if name.startswith("rng")), index))
+            continue
+        needed = {name: from_solution[name] for name in used - bound if name in from_solution}
+        needed.update({name: drawn[name] for name in used if name in drawn})
+        if needed:
+            raise ValueError(f"cell {index} depends on the solution cells {needed} (name: cell): "
+                             "it would give other outputs in the student notebook")
+        for name in bound:
+            from_solution.pop(name, None)
+            drawn.pop(name, None)
+
+
 def strip_solutions(notebook, chapter):
     """The student version of one chapter notebook (a new dict).
 
@@ -87,8 +133,10 @@ def strip_solutions(notebook, chapter):
     ------
     ValueError
         If a tagged cell has no labelled directive, an exercise has no
-        solution cell, or a solution cell no exercise.
+        solution cell, a solution cell no exercise, or a cell left in
+        depends on a solution cell (see :func:`check_solutions_removable`).
     """
+    check_solutions_removable(notebook)
     exercises, has_code = [], {}                 # [(label, title)], {label: solution shows code}
     for cell in notebook["cells"]:
         if "exercise" in tags(cell):
@@ -141,6 +189,7 @@ def write_sources(out):
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] += " (student edition)"
     config["sphinx"]["config"]["hide_solutions"] = True
+    config["execute"]["execute_notebooks"] = "off"  # the stored outputs of the full run, which they equal
     (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return out
 

@@ -151,7 +151,7 @@ def test_module_docstring_headings_do_not_collide():
 def test_built_page_has_every_public_name_with_its_example(module_name):
     page = SITE / "book" / "api" / f"{module_name}.html"
     if not page.exists():
-        pytest.skip(f"the book is not built ({page} is absent): run `make book` first, "
+        pytest.fail(f"the book is not built ({page} is absent): run `make book` first, "
                     "or set EMLIB_BOOK_HTML to a build's html directory")
     html = page.read_text(encoding="utf-8")
     module = MODULES[module_name]

@@ -396,6 +396,25 @@ class TestLongRows:
             assert result.params.weights.tolist() == [1.0, 0.0]  # exp(-1.6e6) is 0 in float64
 
 
+    def test_tiny_row_probabilities_give_the_exact_log_likelihood(self):
+        """0.01**1000 and 0.02**1000 are far below the smallest float: the sum must be taken in log space."""
+        with decimal_context():
+            only_b = float(1000 * Decimal("0.01").ln())
+            mixed = float((Decimal("0.5") * Decimal("0.01") ** 1000 + Decimal("0.5") * Decimal("0.02") ** 1000).ln())
+            share_a = float(1 / (1 + Decimal(2) ** 1000))
+        assert coins.log_likelihood([1000], 1000, [1.0, 0.01], weights=[0.0, 1.0]) == pytest.approx(only_b, rel=1e-14)
+        assert coins.log_likelihood([1000], 1000, [0.01, 0.02]) == pytest.approx(mixed, rel=1e-14)
+        assert coins.e_step([1000], 1000, [0.01, 0.02])[0, 0] == pytest.approx(share_a, rel=1e-12)
+
+    def test_a_coin_left_with_no_responsibility_keeps_its_theta(self):
+        """Not 0.5, not the other coin's: the rows are at 60 % heads, so a reset would show."""
+        result = coins.fit([600_000] * 2, 1_000_000, [0.5, 0.01], estimate_weights=True, tol=0, max_iter=3)
+        first = result.history[1].params  # coin B's tiny but nonzero shares of both rows: their 60 %
+        assert first.theta.tolist() == [0.6, 0.6] and first.weights.tolist() == [1.0, 0.0]
+        for step in result.history[2:]:  # weight 0: no responsibility at all, theta kept
+            assert step.params.theta.tolist() == [0.6, 0.6]
+
+
 # --------------------------------------------------------------------------
 # Binomial coefficients and stacks of thetas
 # --------------------------------------------------------------------------

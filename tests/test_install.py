@@ -9,6 +9,7 @@ the copy of this environment, put on the fresh one's path.
 """
 
 import email.parser
+import os
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def clean_run(args, **kwargs) -> subprocess.CompletedProcess:
+    """``subprocess.run`` without this session's Python or pip settings (PYTHONPATH, PIP_*, ...)."""
+    clean = {name: value for name, value in os.environ.items()
+             if not name.startswith(("PYTHON", "PIP_", "VIRTUAL_ENV"))}
+    return subprocess.run(args, env=clean, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     """The wheel, built from a copy of what the repository's pyproject.toml packages (not in place)."""
@@ -29,7 +37,7 @@ def wheel(tmp_path_factory):
     shutil.copytree(ROOT / "emlib", source / "emlib", ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, source / name)
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+    clean_run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--no-index", "--wheel-dir", str(out), str(source)], check=True)
     (built,) = out.glob("emlib-*.whl")
     return built
@@ -48,15 +56,15 @@ def fresh_python(tmp_path_factory, wheel):
     for entry in site.iterdir():
         if entry.name in ("numpy", "numpy.libs") or (entry.name.startswith("numpy-") and entry.suffix == ".dist-info"):
             (numpy_only / entry.name).symlink_to(entry)
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+    purelib = clean_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                              check=True, capture_output=True, text=True).stdout.strip()
     (Path(purelib) / "numpy-only.pth").write_text(str(numpy_only) + "\n")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", str(wheel)], check=True)
+    clean_run([str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", str(wheel)], check=True)
     return python
 
 
 def _run(python, code):
-    return subprocess.run([str(python), "-I", "-c", code], capture_output=True, text=True)
+    return clean_run([str(python), "-I", "-c", code], capture_output=True, text=True)
 
 
 def test_the_wheel_requires_numpy_and_puts_the_rest_in_extras(wheel):
@@ -73,9 +81,9 @@ def test_the_wheel_requires_numpy_and_puts_the_rest_in_extras(wheel):
 
 
 def test_pip_sees_nothing_missing_and_nothing_else(fresh_python):
-    check = subprocess.run([str(fresh_python), "-m", "pip", "check"], capture_output=True, text=True)
+    check = clean_run([str(fresh_python), "-m", "pip", "check"], capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
-    listed = subprocess.run([str(fresh_python), "-m", "pip", "list", "--format=freeze"],
+    listed = clean_run([str(fresh_python), "-m", "pip", "list", "--format=freeze"],
                             check=True, capture_output=True, text=True).stdout.split()
     # pip (and, before Python 3.12, setuptools) come with every new environment
     assert sorted(line.split("==")[0].lower() for line in listed if not line.startswith(("pip==", "setuptools=="))) == [
