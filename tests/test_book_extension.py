@@ -26,7 +26,7 @@ def test_a_chapter_lists_the_packages_it_imports_beyond_emlib():
     assert emlib_book.notebook_packages(ROOT / "book" / "exam.ipynb") == ["myst-nb", "pandas", "sympy"]
     assert emlib_book.notebook_packages(ROOT / "book" / "practice.ipynb") == [
         "myst-nb", "pandas", "scikit-learn", "scipy", "threadpoolctl"]
-    assert emlib_book.notebook_packages(ROOT / "book" / "kmeans.ipynb") == ["myst-nb", "pandas"]
+    assert emlib_book.notebook_packages(ROOT / "book" / "kmeans.ipynb") == ["myst-nb", "pandas", "scikit-learn"]
 
 
 @pytest.mark.parametrize("notebook", sorted((ROOT / "book").glob("*.ipynb")), ids=lambda path: path.stem)
@@ -40,8 +40,8 @@ def test_the_box_links_the_notebook_beside_the_page():
     (link,) = [node for node in box.findall() if node.tagname == "reference"]
     assert link["refuri"] == "../_sources/book/gmm.ipynb"
     (command,) = [node for node in box.findall() if node.tagname == "literal_block"]
-    assert command.astext() == ('pip install "path/to/the/repository[plots,data]" myst-nb pandas jupyterlab\n'
-                                "jupyter lab gmm.ipynb")
+    assert command.astext() == ('pip install "path/to/the/repository[plots,data]" myst-nb pandas scikit-learn scipy '
+                                "threadpoolctl jupyterlab\njupyter lab gmm.ipynb")
 
 
 def test_imports_are_read_as_python(tmp_path):
