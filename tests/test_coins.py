@@ -796,3 +796,33 @@ def test_long_rows_of_resp_sum_to_one(tosses):
     theta_new = coins.m_step(heads, tosses, resp)
     heads, resp = np.array(heads, dtype=float), np.asarray(resp)
     np.testing.assert_allclose(theta_new, (heads @ resp) / (tosses * resp.sum(axis=0)), rtol=1e-14)
+
+
+# --------------------------------------------------------------------------
+# Mutation check: values no test above pins down
+# --------------------------------------------------------------------------
+
+
+def test_expected_log_likelihood_by_hand():
+    heads, tosses, theta, weights = [5, 9], 10, [0.6, 0.5], [0.3, 0.7]
+    resp = [[1.0, 0.0], [0.25, 0.75]]
+    expected = (
+        (math.log(0.3) + 5 * math.log(0.6) + 5 * math.log(0.4))
+        + 0.25 * (math.log(0.3) + 9 * math.log(0.6) + math.log(0.4))
+        + 0.75 * (math.log(0.7) + 10 * math.log(0.5))
+    )
+    value = coins.expected_log_likelihood(heads, tosses, theta, resp, weights)
+    assert value == pytest.approx(expected, rel=1e-14)
+    with_coefficients = coins.expected_log_likelihood(heads, tosses, theta, resp, weights,
+                                                      binomial_coefficient=True)
+    assert with_coefficients - value == pytest.approx(math.log(252) + math.log(10), rel=1e-13)
+
+
+def test_binomial_coefficients_beyond_the_table_to_twelve_digits():
+    # both factorials past the table (255): the Stirling series differenced term by term
+    heads, tosses = [10, 100, 280], [300, 400, 300]
+    theta = [0.3, 0.55]
+    rows = (coins.row_log_likelihoods(heads, tosses, theta, binomial_coefficient=True)
+            - coins.row_log_likelihoods(heads, tosses, theta))
+    per_row = [math.log(math.comb(n, h)) for h, n in zip(heads, tosses)]
+    np.testing.assert_allclose(rows, np.column_stack([per_row, per_row]), rtol=0, atol=1e-12)

@@ -384,3 +384,14 @@ def test_distances_to_final_flatten_every_part_of_the_parameters():
     np.testing.assert_allclose(result.distances_to_final, [np.sqrt(9 + 16 + 16), 4.0, 0.0])
     scalar = em.run(0.0, lambda t: (None, -abs(t - 1)), lambda _, t: (t + 1) / 2, max_iter=3, tol=0)
     np.testing.assert_allclose(scalar.distances_to_final, [0.875, 0.375, 0.125, 0.0])
+
+
+# --------------------------------------------------------------------------
+# Mutation check: values no test above pins down
+# --------------------------------------------------------------------------
+
+
+def test_entropy_adds_up_over_the_rows():
+    resp = [[0.5, 0.5], [0.25, 0.75], [1.0, 0.0]]
+    expected = math.log(2) - (0.25 * math.log(0.25) + 0.75 * math.log(0.75))
+    assert em.entropy(resp) == pytest.approx(expected, rel=1e-15)

@@ -679,3 +679,37 @@ def test_fit_warns_when_it_stops_at_max_iter_before_converging():
         warnings.simplefilter("error")
         assert gmm.fit(X, 2, max_iter=3, tol=0, rng=0).n_iter == 3  # tol=0 asks for exactly 3
         assert gmm.fit(X, 2, rng=0).converged
+
+
+# --------------------------------------------------------------------------
+# Mutation check: values no test above pins down
+# --------------------------------------------------------------------------
+
+
+def test_expected_log_likelihood_by_hand_1d():
+    params = Params([0.25, 0.75], [[0.0], [1.0]], [[[1.0]], [[4.0]]])
+    X = np.array([[0.0], [2.0]])
+    resp = [[1.0, 0.0], [0.5, 0.5]]
+    expected = (np.log(0.25) + norm.logpdf(0.0, 0.0, 1.0)
+                + 0.5 * (np.log(0.25) + norm.logpdf(2.0, 0.0, 1.0))
+                + 0.5 * (np.log(0.75) + norm.logpdf(2.0, 1.0, 2.0)))
+    assert gmm.expected_log_likelihood(X, params, resp) == pytest.approx(expected, rel=1e-14)
+
+
+def test_subnormal_sample_weights_count_by_their_ratios():
+    X = np.array([[0.0], [1.0], [3.0], [10.0]])
+    resp = np.array([[1.0, 0.0], [1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    counts = np.array([1.0, 2.0, 3.0, 1.0])
+    tiny = gmm.m_step(X, resp, sample_weight=counts * np.ldexp(1.0, -1070))
+    plain = gmm.m_step(X, resp, sample_weight=counts)
+    for a, b in zip(tiny, plain):
+        np.testing.assert_allclose(a, b, rtol=1e-14)
+
+
+@pytest.mark.parametrize("variance", [1e-300, 1e300])
+def test_log_likelihood_of_densities_beyond_float64(variance):
+    # in 3-d a component's density at its mean is about 1e450 or 1e-452: only its log is a float
+    params = Params([0.5, 0.5], [[0.0, 0.0, 0.0], [1.0, 0.0, 0.0]], [variance, variance])
+    at_mean = 3 * norm.logpdf(0.0, 0.0, np.sqrt(variance))
+    expected = np.log(0.5) + at_mean if variance < 1 else at_mean  # the other mean: 0 or the same density
+    assert gmm.log_likelihood([[0.0, 0.0, 0.0]], params) == pytest.approx(expected, rel=1e-14)

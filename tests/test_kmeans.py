@@ -467,3 +467,24 @@ def test_half_steps_count_the_points_moved_to_empty_clusters_where_they_went():
     halves = kmeans.half_step_inertias(X, result)
     np.testing.assert_allclose(halves[:4], [36.0, 10.8, 10.8, 6.75], rtol=1e-12)
     assert np.all(np.diff(halves) <= 1e-12 * halves[0])  # to rounding: two routes to the same 10.8
+
+
+# --------------------------------------------------------------------------
+# Mutation check: values no test above pins down
+# --------------------------------------------------------------------------
+
+
+def test_two_empty_clusters_cannot_take_both_points_of_a_pair():
+    # cluster 0 = {0, 2}: both points are 1 from its mean, but it must keep one, so the
+    # first empty cluster takes 0 and the second a duplicate of it (cluster 1 has no spread)
+    centers = kmeans.update([[0.0], [2.0], [10.0], [10.0]], [0, 0, 1, 1], 4)
+    assert centers.ravel().tolist() == [2.0, 10.0, 0.0, 0.0]
+
+
+def test_a_move_exactly_tol_times_the_variance_stops():
+    # the first update moves 1 -> 4 (squared move 9, variance 6.5); point 1 would still change sides
+    X = [[0.0], [1.0], [5.0], [6.0]]
+    at_the_limit = kmeans.fit(X, 2, init=[[0.0], [1.0]], tol=9 / 6.5)
+    assert at_the_limit.n_iter == 1 and at_the_limit.centers.ravel().tolist() == [0.0, 4.0]
+    below = kmeans.fit(X, 2, init=[[0.0], [1.0]], tol=np.nextafter(9 / 6.5, 0))
+    assert below.n_iter == 2 and below.centers.ravel().tolist() == [0.5, 5.5]

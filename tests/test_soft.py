@@ -402,3 +402,20 @@ def test_places_count_merged_centers_once():
     assert len(soft.places(centers, 0.0)) == 5
     with pytest.raises(ValueError, match="tolerance must be at least 0"):
         soft.places(centers, -1.0)
+
+
+# --------------------------------------------------------------------------
+# Mutation check: values no test above pins down
+# --------------------------------------------------------------------------
+
+
+def test_places_merge_centers_exactly_tolerance_apart():
+    found = soft.places([[0.0], [0.5], [2.0]], 0.5)
+    assert [count for _, count in found] == [2, 1]
+
+
+def test_a_center_with_no_responsibility_at_all_stays_where_it_is():
+    # beta * excess overflows: center 2 is nobody's nearest and gets responsibility exactly 0;
+    # the points sit on the other centers, so the log-likelihood stays finite
+    result = soft.fit([[0.0], [4.0], [4.0]], [[0.0], [4.0], [10.0]], 1e308, max_iter=1, tol=0)
+    assert result.params.centers.ravel().tolist() == [0.0, 4.0, 10.0]
