@@ -488,3 +488,21 @@ def test_a_move_exactly_tol_times_the_variance_stops():
     assert at_the_limit.n_iter == 1 and at_the_limit.centers.ravel().tolist() == [0.0, 4.0]
     below = kmeans.fit(X, 2, init=[[0.0], [1.0]], tol=np.nextafter(9 / 6.5, 0))
     assert below.n_iter == 2 and below.centers.ravel().tolist() == [0.5, 5.5]
+
+
+def test_k_means_plus_plus_keeps_the_candidate_that_lowers_the_potential_most():
+    """Replayed by hand from the same seed: draw 2 + floor(ln k) candidates in proportion to D(x)^2, keep the best."""
+    X = np.array([[0.0], [1.0], [5.0]])  # k = 3 points: 3 candidates per draw
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        chosen = [int(rng.integers(3))]
+        closest = (X[:, 0] - X[chosen[0], 0]) ** 2
+        for _ in range(2):
+            draws = rng.random(3) * closest.sum()
+            candidates = np.minimum(np.searchsorted(np.cumsum(closest), draws, side="right"), 2)
+            potentials = [np.minimum(closest, (X[:, 0] - X[c, 0]) ** 2).sum() for c in candidates]
+            best = int(candidates[int(np.argmin(potentials))])
+            closest = np.minimum(closest, (X[:, 0] - X[best, 0]) ** 2)
+            chosen.append(best)
+        centers = kmeans.init_centers(X, 3, rng=np.random.default_rng(seed))
+        assert centers.ravel().tolist() == X[chosen, 0].tolist()
