@@ -267,6 +267,19 @@ def _e_step(X: np.ndarray, patterns: list[_Pattern], params: Params) -> tuple[Ex
     return Expectations(filled, (spread + spread.T) / 2), float(log_likelihood)
 
 
+def _whiten(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Cholesky factor L of the pattern's observed block of ``covariance``, and L^-1 (x_o - mean_o) per row."""
+    o = pattern.observed
+    try:
+        chol = np.linalg.cholesky(covariance[np.ix_(o, o)])
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "params.covariance is numerically singular on the features "
+            f"{o.tolist()}: its Cholesky factorisation failed"
+        ) from None
+    return chol, np.linalg.solve(chol, (pattern.values - mean[o]).T)
+
+
 def _pattern_step(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray,
                   filled: np.ndarray, spread: np.ndarray) -> float:
     """One pattern's share of the E-step: fill its rows and add to ``spread``; return its log-likelihood."""
@@ -275,14 +288,7 @@ def _pattern_step(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray,
         filled[pattern.rows] = mean
         spread += n_rows * covariance
         return 0.0
-    try:
-        chol = np.linalg.cholesky(covariance[np.ix_(o, o)])
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            "params.covariance is numerically singular on the features "
-            f"{o.tolist()}: its Cholesky factorisation failed"
-        ) from None
-    whitened = np.linalg.solve(chol, (pattern.values - mean[o]).T)  # L^-1 (x_o - mean_o)
+    chol, whitened = _whiten(pattern, mean, covariance)
     log_det = 2 * np.log(np.diagonal(chol)).sum()
     if m.size:
         # Cov_mo Cov_oo^-1 (x_o - mean_o) = coupling^T whitened, with coupling = L^-1 Cov_om
@@ -619,14 +625,7 @@ def _conditional(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray) ->
     o, m = pattern.observed, pattern.missing
     if o.size == 0:
         return np.broadcast_to(mean, (len(pattern.rows), m.size)), covariance
-    try:
-        chol = np.linalg.cholesky(covariance[np.ix_(o, o)])
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            "params.covariance is numerically singular on the features "
-            f"{o.tolist()}: its Cholesky factorisation failed"
-        ) from None
-    whitened = np.linalg.solve(chol, (pattern.values - mean[o]).T)
+    chol, whitened = _whiten(pattern, mean, covariance)
     coupling = np.linalg.solve(chol, covariance[np.ix_(o, m)])
     return mean[m] + whitened.T @ coupling, covariance[np.ix_(m, m)] - coupling.T @ coupling
 
