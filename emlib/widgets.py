@@ -337,9 +337,9 @@ def frame_grid_slider(
 
 
 def _palette_slider(frames: list[tuple[str, Figure]], colors: int, description: str,
-                    value: int = 0, dpi: int = _DPI) -> ipywidgets.VBox:
-    """:func:`frame_slider` over ``(label, figure)`` frames: palette PNGs of ``colors`` colours, shown at ``dpi``."""
-    pngs = [figure_png(fig, dpi=_PIXEL_RATIO * dpi, colors=colors) for _, fig in frames]
+                    value: int = 0) -> ipywidgets.VBox:
+    """:func:`frame_slider` over ``(label, figure)`` frames: palette PNGs of ``colors`` colours, shown at ``_DPI``."""
+    pngs = [figure_png(fig, dpi=_PIXEL_RATIO * _DPI, colors=colors) for _, fig in frames]
     return frame_slider(pngs, [label for label, _ in frames], description=description, value=value,
                         pixel_ratio=_PIXEL_RATIO)
 
@@ -418,6 +418,7 @@ def coin_start_slider(
     value = _pair(value, "value")
     value = (_index(value[0], len(checked_a), "value[0]"), _index(value[1], len(checked_b), "value[1]"))
     frames = plots.coin_start_frames(heads, tosses, checked_a, checked_b)
+    # shown at 100 dpi, not _DPI: a 6.6-inch frame then fits the text column unshrunk
     pngs = [[figure_png(fig, dpi=_PIXEL_RATIO * 100, colors=64) for fig in row] for row in frames]
     return frame_grid_slider(
         pngs, _distinct_labels(checked_a, 6), _distinct_labels(checked_b, 6),
