@@ -15,8 +15,10 @@ book: $(VENV)/.book
 	rm -rf _build
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# One pytest worker per core; each file runs on one worker, in order (a chapter's cells
+# share a kernel, a test file its fixtures).  `$(BIN)/python -m pytest path` runs in one process.
 test: book $(VENV)/.test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # Open the chapters live in JupyterLab.
 lab: $(VENV)/.book

@@ -288,8 +288,9 @@ def old_faithful() -> OldFaithful:
     R's ``faithful`` (from W. Härdle, *Smoothing Techniques with
     Implementation in S*, Springer 1991); Azzalini and Bowman, "A look at
     some data on the Old Faithful geyser", *Applied Statistics* 39, 357–365
-    (1990), study a fuller version.  The durations are rounded, many of
-    them to whole minutes.
+    (1990), study a fuller version.  The durations, in minutes, are
+    recorded to the second (11 of the 272 as whole minutes); the waiting
+    times to the minute.
 
     Examples
     --------
