@@ -1,12 +1,17 @@
-"""Shared test settings.
+"""Shared test settings, and the fixtures of the browser tests.
 
 Property tests run 200 examples each by default (the "ci" profile); set
 HYPOTHESIS_PROFILE=thorough for 5 000, e.g. before a release.
 """
 
+import functools
+import http.server
 import os
+import threading
 
 import matplotlib
+import pytest
+from built_book import CHROMIUM_FLAGS, SITE, PageVisit, QuietHandler, chromium
 from hypothesis import settings
 
 matplotlib.use("Agg")
@@ -14,3 +19,50 @@ matplotlib.use("Agg")
 settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
 settings.register_profile("thorough", max_examples=5000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+# --------------------------------------------------------------------------
+# The built book in a browser (tests/test_browser*.py; see tests/built_book.py)
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_url():
+    if not (SITE / "index.html").exists():
+        pytest.fail(f"the book is not built: {SITE} is missing (run `make book`)")
+    handler = functools.partial(QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium()
+    if executable is None:
+        reason = "chromium is not installed (apt-get install chromium); browser checks not run"
+        if os.environ.get("EMLIB_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        print(f"\nSKIPPING BROWSER TESTS: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def visit(browser, site_url):
+    visits = []
+
+    def open_page(page_path, width=1280):
+        visits.append(PageVisit(browser, site_url, page_path, width))
+        return visits[-1]
+
+    yield open_page
+    for item in visits:
+        item.close()

@@ -7,7 +7,6 @@ import numpy as np
 from ipywidgets.widgets.widget import _instances
 from ipywidgets.widgets.widget_link import Link
 import pytest
-from matplotlib.figure import Figure
 
 from emlib import coins, datasets, kmeans, plots, widgets
 

@@ -1,0 +1,130 @@
+"""What the browser tests share: the built book, chromium, and a page opened in it.
+
+The tests are tests/test_browser_pages.py (every page, at two widths) and
+tests/test_browser.py (what a reader does on a page); their fixtures are in
+tests/conftest.py.  Needs the book built into ``_build/html`` (``make book``)
+and chromium at ``/usr/bin/chromium`` (or ``$CHROMIUM``).
+"""
+
+import http.server
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]
+# TeX that MathJax left as text: a "$" before a TeX command (a formula whose
+# closing "$" went missing), $$, \( or \[ delimiters, environments, commands
+RAW_TEX = re.compile(r"\$\s*\\[A-Za-z]+|\$\$|\\\(|\\\[|\\begin\{|\\frac|\\sum")
+# a laptop and a phone (an iPhone 12 to 15 is 390 CSS pixels wide)
+WIDTHS = [1280, 390]
+
+# In the page: the visible text outside code and math, every formula that a
+# box cuts off (the theme clips inline math at the column's edge) or that
+# lies beyond the screen's right edge, and how far the page scrolls sideways.
+# A formula inside a box that scrolls sideways is readable: that box must fit.
+READING_CHECKS = """() => {
+  const article = document.querySelector('article') || document.body;
+  const viewport = document.documentElement.clientWidth;
+  const text = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (parent && !parent.closest('pre, code, mjx-container, script, style') && parent.checkVisibility()) {
+      text.push(node.textContent);
+    }
+  }
+  const cut = [];
+  for (const formula of article.querySelectorAll('mjx-container')) {
+    let rect = formula.getBoundingClientRect();
+    if (rect.width === 0 || !formula.checkVisibility()) continue;
+    let clipped = false;
+    for (let box = formula.parentElement; box && box !== document.documentElement; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX;
+      if (overflow === 'visible') continue;
+      const edges = box.getBoundingClientRect();
+      if (overflow === 'auto' || overflow === 'scroll') { rect = edges; continue; }
+      if (rect.right > edges.right + 1 || rect.left < edges.left - 1) { clipped = true; break; }
+    }
+    if (clipped || rect.right > viewport + 1) {
+      cut.push(formula.querySelector('mjx-assistive-mml')?.textContent.trim().slice(0, 60) || '?');
+    }
+  }
+  return {text: text.join(' '), cut: cut,
+          sideways: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+
+def chapter_pages() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    files += [entry["file"] for entry in toc.get("chapters", [])]
+    files += [entry["file"] for part in toc.get("parts", []) for entry in part["chapters"]]
+    return [f"{name}.html" for name in files]
+
+
+def all_pages() -> list[str]:
+    pages = sorted(
+        str(path.relative_to(SITE)) for path in SITE.rglob("*.html")
+        if not path.relative_to(SITE).parts[0].startswith(("_", "vendor"))
+    )
+    return pages
+
+
+def chromium() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pages_with_math() -> list[str]:
+    sources = {page: next(ROOT.glob(page.removesuffix(".html") + ".*")) for page in chapter_pages()}
+    return [page for page, source in sources.items() if "$" in source.read_text(encoding="utf-8")]
+
+
+def numbered_chapters() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [entry["file"] for part in toc["parts"] if part.get("numbered") for entry in part["chapters"]]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class PageVisit:
+    """A page opened in a fresh browser context, with everything that went wrong on the way."""
+
+    def __init__(self, browser, site_url: str, page_path: str, width: int = 1280):
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.page = self.context.new_page()
+        self.foreign, self.failed, self.errors = [], [], []
+        host = urlparse(site_url).netloc
+
+        def on_request(request):
+            parsed = urlparse(request.url)
+            if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != host:
+                self.foreign.append(request.url)
+
+        self.page.on("request", on_request)
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url}: HTTP {r.status}"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.goto(f"{site_url}/{page_path}", wait_until="networkidle")
+        # window.MathJax starts as the page's configuration; MathJax itself (a deferred script) adds
+        # `startup`, whose promise settles when the page is typeset
+        self.page.wait_for_function("() => !document.querySelector('script[src*=\"mathjax\"]') || "
+                                    "(window.MathJax.startup && window.MathJax.startup.promise !== undefined)")
+        self.page.evaluate("() => window.MathJax && window.MathJax.startup ? "
+                           "window.MathJax.startup.promise : null")
+        self.page.wait_for_load_state("networkidle")
+
+    def close(self):
+        self.context.close()
