@@ -8,10 +8,11 @@ import functools
 import http.server
 import os
 import threading
+import time
 
 import matplotlib
 import pytest
-from built_book import CHROMIUM_FLAGS, SITE, PageVisit, QuietHandler, chromium
+from built_book import CHROMIUM_FLAGS, ROOT, SITE, PageVisit, QuietHandler, chromium
 from hypothesis import settings
 
 matplotlib.use("Agg")
@@ -26,11 +27,29 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # --------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def site_url():
+@pytest.fixture(scope="session")
+def built_site():
+    """The built book's html directory, for the tests that read it.
+
+    ``make test`` builds the book beside the tests (see the Makefile): while
+    ``_build/.building`` is there and ``_build/.built`` (the build's exit
+    status) is not, wait; fail with the end of its log if it failed.
+    Otherwise the book must have been built before (``make book``).
+    """
+    building, built = ROOT / "_build" / ".building", ROOT / "_build" / ".built"
+    while building.exists() and not built.exists():
+        time.sleep(2)
+    if built.exists() and built.read_text().strip() != "0":
+        log = (ROOT / "_build" / "build.log").read_text(errors="replace").splitlines()
+        pytest.fail("the book did not build; the end of _build/build.log:\n" + "\n".join(log[-40:]))
     if not (SITE / "index.html").exists():
         pytest.fail(f"the book is not built: {SITE} is missing (run `make book`)")
-    handler = functools.partial(QuietHandler, directory=str(SITE))
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    handler = functools.partial(QuietHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -91,9 +91,7 @@ def test_the_committed_slider_timings_cover_every_chapter_with_sliders():
         assert row["frame_ms_median"] <= row["paint_ms_median"] <= row["paint_ms_max"]
 
 
-def test_a_quick_slider_run_times_the_first_chapter(tmp_path, capsys):
-    if not (ROOT / "_build" / "html" / "index.html").exists():
-        pytest.fail("the book is not built (run `make book`)")
+def test_a_quick_slider_run_times_the_first_chapter(tmp_path, capsys, built_site):
     if not (shutil.which("chromium") or shutil.which("chromium-browser")):
         reason = "chromium is not installed (apt-get install chromium); slider timing not run"
         if os.environ.get("EMLIB_REQUIRE_BROWSER") == "1":
