@@ -71,12 +71,29 @@ def chapter_pages() -> list[str]:
     return [f"{name}.html" for name in files]
 
 
+# the pages Sphinx writes beside the book's own: the root's redirect, the index, the search,
+# the module index and sphinx-proof's index of proofs
+GENERATED_PAGES = ["index.html", "genindex.html", "search.html", "py-modindex.html", "prf-prf.html"]
+
+
 def all_pages() -> list[str]:
-    pages = sorted(
-        str(path.relative_to(SITE)) for path in SITE.rglob("*.html")
-        if not path.relative_to(SITE).parts[0].startswith(("_", "vendor"))
-    )
-    return pages
+    """Every page the build writes, from the sources (the tests are collected before the book is built)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+    def files(entries):
+        for entry in entries:
+            yield entry["file"]
+            yield from files(entry.get("sections", []))
+
+    sources = [toc["root"], *files(toc.get("chapters", [])),
+               *(name for part in toc.get("parts", []) for name in files(part["chapters"]))]
+    return sorted([f"{name}.html" for name in sources] + GENERATED_PAGES)
+
+
+def built_pages() -> list[str]:
+    """Every HTML page in the built site, but for the theme's and the vendored files."""
+    return sorted(str(path.relative_to(SITE)) for path in SITE.rglob("*.html")
+                  if not path.relative_to(SITE).parts[0].startswith(("_", "vendor")))
 
 
 def chromium() -> str | None:
