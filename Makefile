@@ -8,12 +8,13 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 # the chapters' kernel must be this environment's Python, which has emlib
 export PATH := $(abspath $(BIN)):$(PATH)
+BUILD_BOOK := $(BIN)/jupyter-book build . -W -n --keep-going
 
 .PHONY: book test lab notebooks student bench clean
 
 book: $(VENV)/.book
 	rm -rf _build
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BUILD_BOOK)
 
 # Every test, and the book built as `make book` builds it.  The build (one core, its log in
 # _build/build.log) runs beside pytest, which runs on one worker per core, each file on one
@@ -21,7 +22,7 @@ book: $(VENV)/.book
 # built_site).  `$(BIN)/python -m pytest path` runs a part in one process, on a built book.
 test: $(VENV)/.book $(VENV)/.test
 	rm -rf _build && mkdir -p _build && touch _build/.building
-	{ $(BIN)/jupyter-book build . -W -n --keep-going > _build/build.log 2>&1; \
+	{ $(BUILD_BOOK) > _build/build.log 2>&1; \
 	  echo $$? > _build/.built.tmp; mv _build/.built.tmp _build/.built; } & \
 	$(BIN)/python -m pytest -n auto --dist loadfile; tests=$$?; wait; \
 	cat _build/build.log; built=$$(cat _build/.built); rm -f _build/.building _build/.built; \

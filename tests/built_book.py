@@ -63,10 +63,14 @@ READING_CHECKS = """() => {
 }"""
 
 
+def _toc() -> dict:
+    return yaml.safe_load((ROOT / "_toc.yml").read_text())
+
+
 def chapter_pages() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    files += [entry["file"] for entry in toc.get("chapters", [])]
+    """The root page and every chapter the TOC lists (not their sections)."""
+    toc = _toc()
+    files = [toc["root"], *(entry["file"] for entry in toc.get("chapters", []))]
     files += [entry["file"] for part in toc.get("parts", []) for entry in part["chapters"]]
     return [f"{name}.html" for name in files]
 
@@ -78,7 +82,7 @@ GENERATED_PAGES = ["index.html", "genindex.html", "search.html", "py-modindex.ht
 
 def all_pages() -> list[str]:
     """Every page the build writes, from the sources (the tests are collected before the book is built)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    toc = _toc()
 
     def files(entries):
         for entry in entries:
@@ -106,8 +110,7 @@ def pages_with_math() -> list[str]:
 
 
 def numbered_chapters() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    return [entry["file"] for part in toc["parts"] if part.get("numbered") for entry in part["chapters"]]
+    return [entry["file"] for part in _toc()["parts"] if part.get("numbered") for entry in part["chapters"]]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
