@@ -18,13 +18,14 @@ book: $(VENV)/.book
 
 # Every test, and the book built as `make book` builds it.  The build (one core, its log in
 # _build/build.log) runs beside pytest, which runs on one worker per core, each file on one
-# worker, in order; the tests that read the built book wait for it (tests/conftest.py,
-# built_site).  `$(BIN)/python -m pytest path` runs a part in one process, on a built book.
+# worker, in the order tests/conftest.py sets (the files that read the built book last; they
+# wait for it: built_site).  `$(BIN)/python -m pytest path` runs a part in one process, on a
+# built book.
 test: $(VENV)/.book $(VENV)/.test
 	rm -rf _build && mkdir -p _build && touch _build/.building
 	{ $(BUILD_BOOK) > _build/build.log 2>&1; \
 	  echo $$? > _build/.built.tmp; mv _build/.built.tmp _build/.built; } & \
-	$(BIN)/python -m pytest -n auto --dist loadfile; tests=$$?; wait; \
+	$(BIN)/python -m pytest -n auto --dist loadfile --no-loadscope-reorder; tests=$$?; wait; \
 	cat _build/build.log; built=$$(cat _build/.built); rm -f _build/.building _build/.built; \
 	echo "book build: exit $$built; tests: exit $$tests"; test "$$built" = 0 && test "$$tests" = 0
 

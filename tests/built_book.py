@@ -1,9 +1,11 @@
-"""What the browser tests share: the built book, chromium, and a page opened in it.
+"""What the browser tests share: the built book, chromium, a page opened in it, and what every page must pass.
 
-The tests are tests/test_browser_pages.py (every page, at two widths) and
-tests/test_browser.py (what a reader does on a page); their fixtures are in
-tests/conftest.py.  Needs the book built into ``_build/html`` (``make book``)
-and chromium at ``/usr/bin/chromium`` (or ``$CHROMIUM``).
+The tests are tests/test_browser_laptop.py (every page at 1280 CSS pixels,
+and what a reader does on it) and tests/test_browser_phone.py (every page at
+390); two files, so that make test's two workers open pages at once.  Their
+fixtures are in tests/conftest.py.  Needs the book built into
+``_build/html`` (``make book``) and chromium at ``/usr/bin/chromium`` (or
+``$CHROMIUM``).
 """
 
 import http.server
@@ -25,7 +27,7 @@ CHROMIUM_FLAGS = [
 # closing "$" went missing), $$, \( or \[ delimiters, environments, commands
 RAW_TEX = re.compile(r"\$\s*\\[A-Za-z]+|\$\$|\\\(|\\\[|\\begin\{|\\frac|\\sum")
 # a laptop and a phone (an iPhone 12 to 15 is 390 CSS pixels wide)
-WIDTHS = [1280, 390]
+LAPTOP, PHONE = 1280, 390
 
 # In the page: the visible text outside code and math, every formula that a
 # box cuts off (the theme clips inline math at the column's edge) or that
@@ -148,3 +150,45 @@ class PageVisit:
 
     def close(self):
         self.context.close()
+
+
+# the figures a page shows as it shows them: each image's natural and shown aspect ratio
+FIGURE_SHAPES = ("[...document.querySelectorAll('.cell_output img')]"
+                 ".filter(i => i.naturalWidth > 0 && i.offsetParent !== null)"
+                 ".map(i => [i.src.slice(-40), i.naturalWidth / i.naturalHeight, i.clientWidth / i.clientHeight])")
+SIDEBAR_LINKS = ("els => els.map(a => new URL(a.getAttribute('href'), document.baseURI).pathname)")
+
+
+def check_what_a_reader_sees(visit: PageVisit, page_path: str, width: int) -> None:
+    """Every check that only reads a page just opened at ``width``.
+
+    No request fails and none leaves the local server; no JavaScript error;
+    math is typeset by the bundled MathJax (no raw TeX left, no TeX error)
+    and every formula can be read whole; the page does not scroll sideways;
+    a chapter's figures are shown with their own aspect ratio; on a laptop,
+    a chapter's sidebar lists every chapter (on a phone it is a drawer).
+    """
+    page = visit.page
+    assert visit.foreign == [], f"requests to other hosts: {visit.foreign}"
+    assert visit.failed == [], f"failed requests: {visit.failed}"
+    assert visit.errors == [], f"JavaScript errors: {visit.errors}"
+    reading = page.evaluate(READING_CHECKS)
+    raw = RAW_TEX.search(reading["text"])
+    assert not raw, f"raw TeX left on {page_path}: ...{reading['text'][max(0, raw.start() - 40):raw.end() + 20]}..."
+    assert reading["cut"] == [], f"formulas cut off at {width} px on {page_path}: {reading['cut']}"
+    assert reading["sideways"] <= 1, f"{page_path} scrolls sideways by {reading['sideways']} px at {width} px"
+    if page_path in pages_with_math():
+        assert page.locator("mjx-container").count() > 0, f"no MathJax output on {page_path}"
+        assert page.locator("mjx-merror").count() == 0, f"MathJax reported a TeX error on {page_path}"
+    if page_path in chapter_pages() and (ROOT / page_path).with_suffix(".ipynb").exists():
+        shapes = page.evaluate(FIGURE_SHAPES)
+        assert shapes, f"no figure shown on {page_path}"
+        squashed = [(src, round(natural, 3), round(shown, 3)) for src, natural, shown in shapes
+                    if abs(shown / natural - 1) > 0.02]
+        assert not squashed, f"figures shown with another aspect ratio (src, natural, shown): {squashed}"
+    if page_path in chapter_pages() and width == LAPTOP:
+        links = page.eval_on_selector_all("nav.bd-docs-nav a.reference, .bd-sidebar-primary a.navbar-brand",
+                                          SIDEBAR_LINKS)
+        listed = {link.lstrip("/") for link in links}
+        missing = [chapter for chapter in chapter_pages()[1:] if chapter not in listed]  # [0]: the title link
+        assert not missing, f"sidebar of {page_path} does not list {missing}; it has {sorted(listed)}"

@@ -4,6 +4,7 @@ Property tests run 200 examples each by default (the "ci" profile); set
 HYPOTHESIS_PROFILE=thorough for 5 000, e.g. before a release.
 """
 
+import collections
 import functools
 import http.server
 import os
@@ -20,6 +21,24 @@ matplotlib.use("Agg")
 settings.register_profile("ci", max_examples=200, deadline=None, print_blob=True)
 settings.register_profile("thorough", max_examples=5000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items):
+    """Run the files in the order that keeps make test's workers busy (each takes one file at a time).
+
+    The chapters first (each runs start to end in one kernel, and they are
+    the longest files), then the other tests, and last the files that read
+    the built book (``built_site``), which the build running beside the
+    tests finishes last; within each, the files with the most tests first.
+    A file's tests keep their order.
+    """
+    def file_of(item):
+        return item.nodeid.split("::")[0]
+
+    sizes = collections.Counter(map(file_of, items))
+    reads_book = {file_of(item) for item in items if "built_site" in getattr(item, "fixturenames", ())}
+    items.sort(key=lambda item: (file_of(item) in reads_book, not file_of(item).endswith(".ipynb"),
+                                 -sizes[file_of(item)]))
 
 
 # --------------------------------------------------------------------------

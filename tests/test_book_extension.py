@@ -3,7 +3,7 @@
 What a chapter's "Run this chapter yourself" box tells the reader to install
 is read from the notebook's imports; it must name real, pinned packages.
 (The box itself, its link and the exercise index are checked in the built
-book: tests/test_browser.py and tests/test_student_edition.py.)
+book: tests/test_browser_laptop.py and tests/test_student_edition.py.)
 """
 
 import importlib.util

@@ -1,9 +1,13 @@
-"""What a reader does in the built HTML book, in Debian's chromium with no network.
+"""Every page of the built HTML book on a laptop (1280 CSS pixels), and what a reader does there.
 
-Every static slider moves its figure, and each chapter has the sliders it
-promises; the "Run this chapter yourself" box opens and gives the chapter's
-notebook; the search page finds pages with no network; and the reading
-check that tests/test_browser_pages.py runs on every page sees what it must.
+In Debian's chromium with no network.  Each page is opened once: first for
+every check that only reads it (:func:`built_book.check_what_a_reader_sees`,
+the sidebar included), then, on a chapter, for what a reader does: each
+chapter has the static sliders it promises and every one moves its figure;
+the "Run this chapter yourself" box opens and gives the chapter's notebook.
+Also here: the search page finds pages with no network, the raw-TeX check
+catches a formula whose "$" went missing, and the pages checked are exactly
+the pages built.  The same pages on a phone are tests/test_browser_phone.py.
 
 Needs the book built (``make book``) and chromium (see tests/built_book.py).
 Without chromium the tests skip with the reason, unless
@@ -15,23 +19,20 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from built_book import RAW_TEX, READING_CHECKS, ROOT, chapter_pages, numbered_chapters
+from built_book import (
+    LAPTOP,
+    RAW_TEX,
+    ROOT,
+    all_pages,
+    built_pages,
+    chapter_pages,
+    check_what_a_reader_sees,
+    numbered_chapters,
+)
 
 
-def test_the_reading_check_sees_a_formula_cut_off_and_a_page_that_scrolls_sideways(visit):
-    """What the theme did before the book's CSS: clip a long inline formula at the column's edge."""
-    page = visit("book/kmeans.html", 390)
-    assert page.page.evaluate(READING_CHECKS)["cut"] == []
-    page.page.evaluate("""() => {
-      const formula = [...document.querySelectorAll('article span.math mjx-container')]
-        .find(each => each.checkVisibility());
-      formula.parentElement.style.overflowX = 'hidden';
-      formula.style.setProperty('display', 'inline-block', 'important');
-      formula.style.setProperty('min-width', '2000px', 'important');
-    }""")
-    assert len(page.page.evaluate(READING_CHECKS)["cut"]) == 1
-    page.page.evaluate("() => { document.querySelector('article').style.minWidth = '900px'; }")
-    assert page.page.evaluate(READING_CHECKS)["sideways"] > 400
+def test_the_pages_checked_are_the_pages_built(built_site):
+    assert built_pages() == all_pages(), "a page is built that the checks below do not open, or the reverse"
 
 
 def test_the_raw_tex_check_catches_a_formula_whose_dollar_went_missing():
@@ -98,14 +99,8 @@ def _check_what_the_sliders_show_first(page_path, boxes):
         assert captions == ["coin A starts at", "coin B starts at"]  # as written: no tag stripped, no TeX left
 
 
-def test_every_chapter_with_sliders_is_listed():
-    assert set(SLIDERS) <= set(chapter_pages())
-
-
-@pytest.mark.parametrize("page_path", chapter_pages())
-def test_every_static_slider_changes_the_figure(visit, page_path):
+def check_every_static_slider_moves_its_figure(page, page_path):
     """The sliders a chapter promises are there; every slider of every frame widget moves its figure."""
-    page = visit(page_path)
     boxes = _frame_sliders(page.page)
     _check_what_the_sliders_show_first(page_path, boxes)
     for index in range(boxes.count()):
@@ -118,21 +113,8 @@ def test_every_static_slider_changes_the_figure(visit, page_path):
     assert page.errors == [], f"JavaScript errors while sliding: {page.errors}"
 
 
-def test_the_search_page_finds_responsibility_with_no_network(visit):
-    """Sphinx's search runs in the page, on the index the build wrote: a query returns chapters."""
-    page = visit("search.html?q=responsibility")
-    results = page.page.locator("ul.search li a")
-    results.first.wait_for(timeout=15_000)
-    found = {urlparse(href).path.lstrip("/") for href in
-             results.evaluate_all("links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")}
-    assert {"book/gmm.html", "book/soft.html"} <= found, f"search for 'responsibility' found only {sorted(found)}"
-    assert page.foreign == [] and page.failed == [] and page.errors == []
-
-
-@pytest.mark.parametrize("chapter", numbered_chapters())
-def test_the_chapter_says_how_to_run_it_and_offers_its_notebook(visit, chapter):
+def check_the_run_box(page, chapter):
     """The "Run this chapter yourself" box opens, and its link and the download button give the notebook."""
-    page = visit(f"{chapter}.html")
     box = page.page.locator("article .run-yourself")
     assert box.count() == 1, f"{chapter}: no 'Run this chapter yourself' box"
     stem = Path(chapter).name
@@ -149,3 +131,29 @@ def test_the_chapter_says_how_to_run_it_and_offers_its_notebook(visit, chapter):
     assert response.ok and urlparse(url).netloc == urlparse(page.page.url).netloc
     source = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
     assert response.json()["cells"] == source["cells"], "the download is not the chapter's notebook"
+
+
+def test_every_chapter_with_sliders_is_listed():
+    assert set(SLIDERS) <= set(chapter_pages())
+
+
+@pytest.mark.parametrize("page_path", all_pages())
+def test_page_reads_well_and_works_on_a_laptop(visit, page_path):
+    """Read first, as the page opened; then move every slider and open the run box."""
+    page = visit(page_path, LAPTOP)
+    check_what_a_reader_sees(page, page_path, LAPTOP)
+    if page_path in chapter_pages():
+        check_every_static_slider_moves_its_figure(page, page_path)
+    if page_path.removesuffix(".html") in numbered_chapters():
+        check_the_run_box(page, page_path.removesuffix(".html"))
+
+
+def test_the_search_page_finds_responsibility_with_no_network(visit):
+    """Sphinx's search runs in the page, on the index the build wrote: a query returns chapters."""
+    page = visit("search.html?q=responsibility")
+    results = page.page.locator("ul.search li a")
+    results.first.wait_for(timeout=15_000)
+    found = {urlparse(href).path.lstrip("/") for href in
+             results.evaluate_all("links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href)")}
+    assert {"book/gmm.html", "book/soft.html"} <= found, f"search for 'responsibility' found only {sorted(found)}"
+    assert page.foreign == [] and page.failed == [] and page.errors == []
