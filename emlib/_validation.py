@@ -13,7 +13,9 @@ import numbers
 import numpy as np
 
 __all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
-           "check_rng", "read_only"]
+           "check_rng", "read_only", "singular_components"]
+
+_SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
 
 
 def _describe(value: object) -> str:
@@ -229,3 +231,25 @@ def read_only(array: np.ndarray) -> np.ndarray:
     """Mark a result array read-only, so that a result cannot be changed by accident."""
     array.flags.writeable = False
     return array
+
+
+def singular_components(covariances: np.ndarray) -> list[int]:
+    """The components whose covariance is not positive definite, to working precision.
+
+    ``covariances`` is ``(k, d, d)`` (full), ``(k, d)`` (diagonal) or
+    ``(k,)`` (spherical).  A full covariance is first scaled to its
+    correlation matrix (which is positive definite exactly when the
+    covariance is), so that features in different units do not matter.  It
+    counts as singular when the smallest eigenvalue of that matrix is within
+    rounding (``10 d`` machine epsilons) of 0: a Cholesky factorisation may
+    still succeed there, but the density it gives is meaningless.
+    """
+    if covariances.ndim < 3:
+        return np.flatnonzero(covariances.reshape(len(covariances), -1).min(axis=1) <= 0).tolist()
+    variances = np.diagonal(covariances, axis1=1, axis2=2)
+    flat = (variances <= 0).any(axis=1)
+    scale = np.sqrt(np.where(flat[:, None], 1.0, variances))
+    correlations = covariances / (scale[:, :, None] * scale[:, None, :])
+    eigenvalues = np.linalg.eigvalsh(correlations)
+    floor = _SINGULAR * covariances.shape[1] * np.maximum(eigenvalues[:, -1], 0)
+    return np.flatnonzero(flat | (eigenvalues[:, 0] <= floor)).tolist()

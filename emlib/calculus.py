@@ -48,7 +48,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import gmm
-from ._validation import check_array, check_bool, check_int
+from ._validation import check_array, check_bool, check_int, singular_components
 
 __all__ = ["numerical_gradient", "pack", "unpack", "packed_size"]
 
@@ -312,7 +312,7 @@ def unpack(vector: object, k: int, d: int) -> gmm.Params:
                 "Cholesky factor) makes a covariance that overflows float64: its log-diagonal "
                 "entries are too large"
             )
-    failed = gmm._failed_components(covariances)
+    failed = singular_components(covariances)
     if failed:
         j = failed[0]
         raise ValueError(

@@ -32,23 +32,18 @@ Numerics of Gaussian mixtures
 Densities are handled as logarithms and responsibilities come from
 log-sum-exp, so points far from every component get exact responsibilities
 rather than ``0 / 0``.  Distances are computed from each point's offset to
-each mean, whitened by the component's covariance (one Cholesky call
-factorises all full covariances, and one matrix product whitens a point
-against all components at once; diagonal and spherical offsets are divided
-by the standard deviations feature by feature), never from expanded
-squares, so nothing cancels when the groups are tight and far apart.
-Points are processed in blocks (of about 32 000 numbers for full
-covariances, 130 000 for the others), so the temporaries stay small however
-many points there are; the largest arrays are the data (and a shifted copy)
-and, in :func:`e_step`, the ``(n, k)`` responsibilities.
+each mean, whitened by the component's Cholesky factor, never from expanded
+squares, and the data are centred first, so nothing cancels when the
+groups are tight and far from the origin.
 
-Inside :func:`fit` each E-step also accumulates what the next M-step needs
-(each component's total responsibility, weighted sum and weighted scatter,
-the *expected sufficient statistics*), so an iteration reads the data once.
-The scatter is taken about the current means and moved to the new ones;
-when a mean moves so far, relative to its new spread, that the move would
-cost more than a few digits, the scatter is gathered again about the new
-means in a second pass.
+:func:`e_step` and :func:`m_step` are the algorithm as the book derives it,
+in plain numpy; they hold an ``(n, k, d)`` array of offsets.  :func:`fit`
+runs the same EM through a faster path (``emlib/_engine/gmm.py``: points in
+blocks, every component whitened in one matrix product, the next M-step's
+sums gathered during the E-step), and so do :func:`log_density`,
+:func:`log_likelihood` and :func:`predict`, whose memory stays small
+however many points there are; tests/test_engine.py checks that the two
+agree to 1e-12.
 
 ``reg_covar`` is added to the diagonal of every covariance the M-step
 produces, as in scikit-learn; it keeps a component that sits on very few
@@ -60,7 +55,6 @@ maximiser, so near convergence the log-likelihood can fall by a tiny amount
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from collections.abc import Callable
 from typing import NamedTuple
@@ -68,8 +62,19 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em, kmeans
-from ._math import column_means, min_cost_assignment, weighted_logs
-from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, check_spread, read_only
+from ._engine import gmm as engine
+from ._math import column_means, log_normalize, min_cost_assignment, weighted_logs
+from ._validation import (
+    check_array,
+    check_bool,
+    check_float,
+    check_int,
+    check_resp,
+    check_rng,
+    check_spread,
+    read_only,
+    singular_components,
+)
 
 __all__ = [
     "COVARIANCE_TYPES",
@@ -100,11 +105,6 @@ COVARIANCE_TYPES = ("full", "diag", "spherical")
 #: methods of :func:`emlib.kmeans.init_centers`.
 INIT_METHODS = kmeans.INIT_METHODS
 _LOG_2PI = np.log(2 * np.pi)
-_SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
-_BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block (full covariances): 256 KB
-_SQUARES_ENTRIES = 2**17  # entries of the (k, d, rows) squares per block (diag, spherical): 1 MB
-_MIN_ROWS = 128  # rows per block at least (diag, spherical), so that each operation runs over many points
-_MOVE_LIMIT = 1e4  # (mean's move / new spread)^2 beyond which the scatter is gathered again
 
 
 class Params(NamedTuple):
@@ -153,27 +153,6 @@ def _check_covariance_type(value: object) -> str:
     if value not in COVARIANCE_TYPES:
         raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}; got {value!r}")
     return value
-
-
-def _failed_components(covariances: np.ndarray) -> list[int]:
-    """The components whose covariance is not positive definite, to working precision.
-
-    A full covariance is first scaled to its correlation matrix (which is
-    positive definite exactly when the covariance is), so that features in
-    different units do not matter.  It counts as singular when the smallest
-    eigenvalue of that matrix is within rounding (``10 d`` machine epsilons)
-    of 0: a Cholesky factorisation may still succeed there, but the density
-    it gives is meaningless.
-    """
-    if covariances.ndim < 3:
-        return np.flatnonzero(covariances.reshape(len(covariances), -1).min(axis=1) <= 0).tolist()
-    variances = np.diagonal(covariances, axis1=1, axis2=2)
-    flat = (variances <= 0).any(axis=1)
-    scale = np.sqrt(np.where(flat[:, None], 1.0, variances))
-    correlations = covariances / (scale[:, :, None] * scale[:, None, :])
-    eigenvalues = np.linalg.eigvalsh(correlations)
-    floor = _SINGULAR * covariances.shape[1] * np.maximum(eigenvalues[:, -1], 0)
-    return np.flatnonzero(flat | (eigenvalues[:, 0] <= floor)).tolist()
 
 
 def _check_params(
@@ -232,7 +211,7 @@ def _check_params(
                 f"transpose by up to {asymmetry[bad[0]]:.3g})"
             )
         covariances = (covariances + covariances.swapaxes(1, 2)) / 2
-    failed = _failed_components(covariances)
+    failed = singular_components(covariances)
     if failed:
         what = "variances must be positive" if ndim < 3 else "matrix is not positive definite"
         raise ValueError(f"{name}.covariances[{failed[0]}] is not a covariance: its {what}")
@@ -254,305 +233,6 @@ def _check_sample_weight(sample_weight: object, n_samples: int) -> np.ndarray | 
     return weights
 
 
-# --------------------------------------------------------------------------
-# One pass over the data, in blocks of rows
-# --------------------------------------------------------------------------
-
-
-class _Components(NamedTuple):
-    """What the E-step needs of the parameters, in the shifted frame.
-
-    Each point is *whitened* against each component: ``y_ij = (x_i - mu_j)
-    P_j`` with ``P_j = L_j^{-T}`` and ``Sigma_j = L_j L_j^T``, so that its
-    Mahalanobis distance is ``|y_ij|^2``.  For ``"full"`` covariances the
-    ``P_j`` are stacked side by side as a ``(d, k * d)`` matrix and
-    ``x @ whiten - offsets`` whitens a point against every component in one
-    product.  For ``"diag"`` and ``"spherical"`` ``whiten`` holds the inverse
-    standard deviations, ``(k, d)`` or ``(k, 1)``, and a block of points is
-    whitened component by component and feature by feature, into a
-    ``(k, d, rows)`` array (:func:`_squares`).  ``factor`` undoes the
-    whitening: ``L_j`` for full covariances, the standard deviations
-    otherwise.
-    """
-
-    kind: str
-    means: np.ndarray  # (k, d), shifted
-    whiten: np.ndarray
-    offsets: np.ndarray | None  # full: means_j @ P_j, flattened (k * d,)
-    factor: np.ndarray
-    log_const: np.ndarray  # (k,): log w_j - log det(Sigma_j) / 2 - d log(2 pi) / 2
-
-
-def _components(params: Params, shift: np.ndarray) -> _Components:
-    """Factorise every component once (one batched Cholesky call for full covariances).
-
-    Raises ``numpy.linalg.LinAlgError`` naming the first component whose
-    covariance is singular to working precision (see
-    :func:`_failed_components`); callers turn that into a message.
-    """
-    weights, means, covariances = params
-    k, d = means.shape
-    means = means - shift
-    failed = _failed_components(covariances)
-    if failed:
-        raise np.linalg.LinAlgError(f"component {failed[0]}'s covariance is singular")
-    with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: that component never fits
-        log_weights = np.log(weights)
-    kind = _kind(covariances)
-    offsets = None
-    if kind == "full":
-        factor = np.linalg.cholesky(covariances)
-        whiten = np.linalg.inv(factor).swapaxes(1, 2)  # P_j = L_j^{-T}
-        half_log_det = np.log(np.diagonal(factor, axis1=1, axis2=2)).sum(axis=1)
-        offsets = np.einsum("kd,kde->ke", means, whiten).ravel()
-        whiten = whiten.transpose(1, 0, 2).reshape(d, k * d)
-    else:
-        factor = np.sqrt(covariances)
-        whiten = 1 / factor if kind == "diag" else 1 / factor[:, None]
-        half_log_det = np.log(factor).sum(axis=1) if kind == "diag" else d * np.log(factor)
-    return _Components(kind, means, whiten, offsets, factor, log_weights - half_log_det - 0.5 * d * _LOG_2PI)
-
-
-def _whitened(block: np.ndarray, comps: _Components) -> np.ndarray:
-    """``(x_i - mu_j) P_j`` for a block of shifted rows, shape ``(rows, k, d)``."""
-    if comps.kind == "full":
-        whitened = block @ comps.whiten
-        whitened -= comps.offsets
-        return whitened.reshape(len(block), *comps.means.shape)
-    return (block[:, None, :] - comps.means) * comps.whiten
-
-
-@contextlib.contextmanager
-def _unbuffered():
-    """Let numpy's ufuncs run straight over their operands, without copying them into buffers.
-
-    numpy (2.x) copies an operand that repeats along the innermost axis
-    (such as ``centers[:, :, None]`` against a row of points) into a buffer
-    to make its inner loops longer, when that axis is shorter than the
-    buffer (8192 entries); that takes two to three times as long as the
-    operation itself.  The smallest buffer turns that off.  The values
-    computed are the same either way.
-    """
-    previous = np.setbufsize(16)
-    try:
-        yield
-    finally:
-        np.setbufsize(previous)
-
-
-def _squares(block: np.ndarray, centers: np.ndarray, scale: np.ndarray | None, out: np.ndarray) -> np.ndarray:
-    """``((x_i - c_j) * scale_j)^2`` for a block of rows, feature by feature, written into ``out``.
-
-    The result is component-major and point-minor, ``(k, d, rows)``: every
-    operation runs along a contiguous row of points, and the sums over
-    features and over points that use it are matrix products.  ``scale``
-    is ``(k, d)``, ``(k, 1)`` or ``None`` (no scaling); ``out`` is a flat
-    scratch array of at least ``k * d * rows`` entries.  Offsets are
-    taken before they are scaled and squared, so nothing cancels.
-    """
-    k, d = centers.shape
-    squares = out[: k * d * len(block)].reshape(k, d, len(block))
-    with np.errstate(over="ignore"), _unbuffered():  # beyond float64: inf, as far as any other distance
-        np.subtract(block.T, centers[:, :, None], out=squares)
-        if scale is not None:
-            squares *= scale[:, :, None]
-        return np.square(squares, out=squares)
-
-
-def _distances(block: np.ndarray, comps: _Components, scratch: np.ndarray | None
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Squared Mahalanobis distances ``(k, rows)``, and the whitened offsets they came from.
-
-    For ``"full"`` covariances the offsets are ``(rows, k, d)``
-    (:func:`_whitened`); for ``"diag"`` and ``"spherical"`` they are
-    squared, ``(k, d, rows)`` (:func:`_squares`, in ``scratch``), which is
-    all the scatter needs of them.
-    """
-    k, d = comps.means.shape
-    if comps.kind == "full":
-        whitened = _whitened(block, comps)
-        return np.einsum("ikd,ikd->ki", whitened, whitened, out=np.empty((k, len(block)))), whitened
-    squares = _squares(block, comps.means, comps.whiten, scratch)
-    with np.errstate(over="ignore"):  # beyond float64: inf, as far as any other distance
-        distances = np.matmul(np.ones(d), squares)
-    if np.isinf(distances.max()):  # a point that far has no share of the component: 0 * its squares
-        np.minimum(squares, np.finfo(np.float64).max, out=squares)  # must be 0 in the scatter, not NaN
-    return distances, squares
-
-
-def _log_joint(distances: np.ndarray, comps: _Components) -> tuple[np.ndarray, np.ndarray]:
-    """``log pi_k + log N(x_i | k)`` from the squared Mahalanobis distances, in two parts that add up to it.
-
-    Overwrites ``distances``, ``(k, rows)``.  The first part, ``(k, rows)``,
-    is component-major, so that the reductions over components run along
-    contiguous rows; the second, ``(rows,)``, is ``-1/2`` times each
-    point's smallest Mahalanobis distance.  Taking that out before the
-    (small) log weights and determinants are added keeps them exact
-    however far a point lies: at a distance of 1e6 the weights would
-    otherwise be rounded to the spacing of floats near 1e12.
-    """
-    log_joint = distances
-    nearest = log_joint.min(axis=0)
-    with np.errstate(invalid="ignore"):  # inf - inf: a point too far from everything, refused later
-        log_joint -= nearest
-    log_joint *= -0.5
-    log_joint += comps.log_const[:, None]
-    return log_joint, -0.5 * nearest
-
-
-def _normalize(log_joint: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Log-responsibilities ``(k, rows)`` and each row's log-density, by log-sum-exp, from :func:`_log_joint`.
-
-    Overwrites ``log_joint``.  A point whose density underflows under every
-    component (``-inf`` throughout) is an error, not a NaN.
-    """
-    top = log_joint.max(axis=0)
-    if not np.all(np.isfinite(top + base)):
-        raise ValueError(
-            "a point lies so far from every component (relative to its spread) that its density "
-            "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
-            "covariances, or start from wider components"
-        )
-    log_joint -= top
-    log_sums = np.log(np.exp(log_joint).sum(axis=0))
-    log_joint -= log_sums
-    return log_joint, log_sums + top + base
-
-
-def _blocks(n_samples: int, kind: str, k: int, d: int) -> tuple[list[slice], np.ndarray | None]:
-    """The blocks of rows a pass over the data takes in turn, and a scratch array for their squares.
-
-    For ``"full"`` covariances a block holds about ``_BLOCK_ENTRIES``
-    entries of ``(rows, k, d)`` temporaries; for ``"diag"`` and
-    ``"spherical"`` about ``_SQUARES_ENTRIES`` of the ``(k, d, rows)``
-    squares (:func:`_squares`), which every block writes into the one
-    scratch array (``None`` for full covariances).
-    """
-    if kind == "full":
-        size, scratch = max(16, _BLOCK_ENTRIES // (k * d)), None
-    else:
-        size = max(_MIN_ROWS, _SQUARES_ENTRIES // (k * d))
-        scratch = np.empty(k * d * min(size, n_samples))
-    return [slice(start, start + size) for start in range(0, n_samples, size)], scratch
-
-
-class _Data(NamedTuple):
-    """The data shifted to their (weighted) mean, with the weights of the rows.
-
-    For ``"diag"`` and ``"spherical"`` covariances the shifted data are
-    stored feature by feature (Fortran order), so that in a block of rows
-    each feature is a contiguous run of points, as :func:`_squares` reads
-    them; for full covariances, in the order of ``X``.  The weights are
-    divided by ``weight_scale``, a power of two near the largest, so that
-    weighted sums cannot overflow; only their ratios matter to the
-    parameters, and the log-likelihood is scaled back.
-    """
-
-    shifted: np.ndarray
-    shift: np.ndarray
-    sample_weight: np.ndarray | None
-    total_weight: float  # of the weights as given
-    weight_scale: float
-
-
-def _prepare(X: np.ndarray, sample_weight: np.ndarray | None, kind: str) -> _Data:
-    order = "K" if kind == "full" else "F"  # see _Data
-    if sample_weight is None:
-        shift = column_means(X)
-        return _Data(np.subtract(X, shift, order=order), shift, None, float(len(X)), 1.0)
-    scale = 2.0 ** np.floor(np.log2(sample_weight.max()))
-    sample_weight = sample_weight / scale
-    total = float(sample_weight.sum()) * scale
-    if not np.isfinite(total):
-        raise ValueError("sample_weight sums to more than float64 holds; divide it by a constant "
-                         "(only the ratios of the weights matter)")
-    shift = column_means(X, sample_weight)
-    return _Data(np.subtract(X, shift, order=order), shift, sample_weight, total, float(scale))
-
-
-def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
-    """The log-responsibilities ``(n, k)`` and the log-density of every row ``(n,)``."""
-    data = _prepare(X, None, _kind(params.covariances))
-    comps = _components(params, data.shift)
-    n, (k, d) = len(X), comps.means.shape
-    log_resp, log_density = np.empty((n, k)), np.empty(n)
-    blocks, scratch = _blocks(n, comps.kind, k, d)
-    for rows in blocks:
-        distances, _ = _distances(data.shifted[rows], comps, scratch)
-        log_resp_t, log_density[rows] = _normalize(*_log_joint(distances, comps))
-        log_resp[rows] = log_resp_t.T
-    return log_resp, log_density
-
-
-# --------------------------------------------------------------------------
-# The M-step, from expected sufficient statistics
-# --------------------------------------------------------------------------
-
-
-class _Statistics(NamedTuple):
-    """Each component's total responsibility, weighted sum and weighted scatter.
-
-    The scatter is taken about ``anchors`` (in the shifted frame), of the
-    whitened offsets when ``factor`` is given (``factor`` undoes that, see
-    :class:`_Components`): ``(k, d, d)`` for full covariances, ``(k, d)``
-    for diagonal ones, ``(k,)`` (summed over features) for spherical ones.
-    """
-
-    counts: np.ndarray  # (k,)
-    sums: np.ndarray  # (k, d)
-    scatter: np.ndarray
-    anchors: np.ndarray  # (k, d)
-    factor: np.ndarray | None
-
-
-def _accumulator(kind: str, k: int, d: int) -> dict:
-    scatter_shape = {"full": (k, d, d), "diag": (k, d), "spherical": (k,)}[kind]
-    return {"counts": np.zeros(k), "sums": np.zeros((k, d)), "scatter": np.zeros(scatter_shape)}
-
-
-def _offsets(block: np.ndarray, anchors: np.ndarray, kind: str, scratch: np.ndarray | None) -> np.ndarray:
-    """The points less the anchors, unwhitened, as :func:`_accumulate` takes them.
-
-    ``(rows, k, d)`` for ``"full"`` covariances; squared, ``(k, d, rows)``
-    in ``scratch``, for ``"diag"`` and ``"spherical"`` (:func:`_squares`).
-    """
-    if kind == "full":
-        return block[:, None, :] - anchors
-    return _squares(block, anchors, None, scratch)
-
-
-def _accumulate(stats: dict, kind: str, block: np.ndarray, resp: np.ndarray, offsets: np.ndarray) -> None:
-    """Add one block to the sufficient statistics in ``stats``.
-
-    ``resp`` is component-major, ``(k, rows)``, and already multiplied by
-    the sample weights; ``offsets`` are the points less the anchors,
-    whitened or not: ``(rows, k, d)`` for ``"full"`` covariances, squared
-    and ``(k, d, rows)`` for ``"diag"`` and ``"spherical"`` (see
-    :func:`_distances` and :func:`_offsets`), so that their weighted sum
-    over the points is one matrix-vector product per component.
-    """
-    stats["counts"] += resp.sum(axis=1)
-    stats["sums"] += resp @ block
-    if kind == "full":
-        offsets = offsets.transpose(1, 0, 2)  # (k, rows, d)
-        weighted = np.multiply(resp[:, :, None], offsets, out=np.empty(offsets.shape))
-        stats["scatter"] += np.matmul(weighted.transpose(0, 2, 1), offsets)
-        return
-    scatter = np.matmul(offsets, resp[:, :, None])[:, :, 0]  # (k, d): sum_i r_ik y_ikf^2
-    stats["scatter"] += scatter if kind == "diag" else scatter.sum(axis=1)
-
-
-def _statistics(data: _Data, resp_of, anchors: np.ndarray, kind: str) -> _Statistics:
-    """Sufficient statistics about ``anchors``, unwhitened; ``resp_of(rows)`` gives ``(k, rows)``."""
-    k, d = anchors.shape
-    stats = _accumulator(kind, k, d)
-    blocks, scratch = _blocks(len(data.shifted), kind, k, d)
-    for rows in blocks:
-        block = data.shifted[rows]
-        _accumulate(stats, kind, block, resp_of(rows), _offsets(block, anchors, kind, scratch))
-    return _Statistics(**stats, anchors=anchors, factor=None)
-
-
 class ComponentCollapse(ValueError):
     """A component lost its points or its covariance became singular during fitting.
 
@@ -568,48 +248,28 @@ class ComponentCollapse(ValueError):
     """
 
 
-def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[Params, float]:
-    """The M-step proper: maximise the expected complete-data log-likelihood.
+def _mahalanobis(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Each point's squared Mahalanobis distance to each component, ``(n, k)``, and each ``log |Sigma_k|``."""
+    _, means, covariances = params
+    d = X.shape[1]
+    shift = column_means(X)  # centred first, so that nothing cancels far from the origin
+    offsets = (X - shift)[:, None, :] - (means - shift)  # x_i - mu_k, (n, k, d)
+    with np.errstate(over="ignore"):  # a distance beyond float64 is infinite: as far as any other
+        if covariances.ndim == 3:  # full: Sigma_k = L_k L_k^T; L_k^{-1} (x_i - mu_k) is whitened
+            factors = np.linalg.cholesky(covariances)
+            whitened = np.einsum("kde,nke->nkd", np.linalg.inv(factors), offsets)
+            log_det = 2 * np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
+        else:  # diagonal (k, d) or spherical (k,): a variance per feature
+            variances = covariances.reshape(len(means), -1) * np.ones(d)
+            whitened = offsets / np.sqrt(variances)
+            log_det = np.log(variances).sum(axis=1)
+        return np.square(whitened).sum(axis=2), log_det  # (x_i - mu_k)^T Sigma_k^{-1} (x_i - mu_k)
 
-    Also returns how far the worst mean moved from its anchor, squared, in
-    units of its new spread (the trace of its covariance): the scatter
-    moved that far loses about that factor times the machine epsilon,
-    relative.  ``inf`` if a component that moved has no spread left.
-    """
-    counts = stats.counts
-    empty = np.flatnonzero(counts <= 0)
-    if empty.size:
-        raise ComponentCollapse(
-            f"component {empty[0]} has no responsibility left (its total responsibility is 0): "
-            "no point belongs to it, so its mean and covariance are undefined; start elsewhere "
-            "or use fewer components"
-        )
-    k, d = stats.sums.shape
-    weights = counts / counts.sum()
-    means = stats.sums / counts[:, None]
-    moved = means - stats.anchors
-    factor = stats.factor
-    if stats.scatter.ndim == 3:
-        scatter = stats.scatter / counts[:, None, None]
-        if factor is not None:
-            scatter = factor @ scatter @ factor.swapaxes(1, 2)
-        covariances = scatter - moved[:, :, None] * moved[:, None, :]
-        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
-        spread = np.trace(covariances, axis1=1, axis2=2)
-        covariances[:, np.arange(d), np.arange(d)] += reg_covar
-    else:
-        spherical = stats.scatter.ndim == 1
-        scatter = stats.scatter / (counts if spherical else counts[:, None])
-        if factor is not None:
-            scatter = scatter * factor**2
-        variances = scatter - (np.einsum("kd,kd->k", moved, moved) if spherical else moved * moved)
-        variances[variances <= _SINGULAR * scatter] = 0  # cancelled down to rounding: no spread
-        spread = variances if spherical else variances.sum(axis=1)
-        covariances = (variances / d if spherical else variances) + reg_covar
-    squared_moves = np.einsum("kd,kd->k", moved, moved)
-    with np.errstate(divide="ignore", invalid="ignore"):  # no spread left: count it as infinitely far
-        loss = np.where(squared_moves > 0, squared_moves / np.maximum(spread, 0), 0.0).max()
-    return Params(weights, means + shift, covariances), float(loss)
+
+def _log_gaussians(X: np.ndarray, params: Params) -> np.ndarray:
+    """``log N(x_i | mu_k, Sigma_k)`` for every point and component, shape ``(n, k)``."""
+    mahalanobis, log_det = _mahalanobis(X, params)
+    return -0.5 * (X.shape[1] * _LOG_2PI + log_det + mahalanobis)
 
 
 # --------------------------------------------------------------------------
@@ -684,8 +344,23 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     [[0.5, 0.5], [0.881, 0.119]]
     """
     X = _check_X(X)
-    log_resp, log_density = _log_resp(X, _check_params(params, X.shape[1]))
-    return np.exp(log_resp), float(log_density.sum())
+    params = _check_params(params, X.shape[1])
+    log_densities = _log_gaussians(X, params)  # log N(x_i | mu_k, Sigma_k), (n, k)
+    top = log_densities.max(axis=1, keepdims=True)  # out first: far from every mean, log pi_k would round away
+    _check_density(top)
+    with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf, a component that explains nothing
+        log_joint = np.log(params.weights) + (log_densities - top)  # log pi_k N(x_i | k), less top_i
+    log_resp, log_density = log_normalize(log_joint)  # Bayes' rule, by log-sum-exp over the components
+    return np.exp(log_resp), float((log_density + top[:, 0]).sum())
+
+
+def _check_density(log_density: np.ndarray) -> None:
+    if not np.all(np.isfinite(log_density)):
+        raise ValueError(
+            "a point lies so far from every component (relative to its spread) that its density "
+            "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
+            "covariances, or start from wider components"
+        )
 
 
 def log_likelihood(X: object, params: Params) -> float:
@@ -733,7 +408,7 @@ def log_density(X: object, params: Params) -> np.ndarray:
     (-15.031, -15.031)
     """
     X = _check_X(X)
-    return _log_resp(X, _check_params(params, X.shape[1]))[1]
+    return engine.log_resp(X, _check_params(params, X.shape[1]))[1]
 
 
 def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
@@ -789,19 +464,9 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
         raise ValueError(
             f"resp must have one column per component, {len(params.weights)}; got shape {resp.shape}"
         )
-    return _expected_log_likelihood(X, params, resp)
-
-
-def _expected_log_likelihood(X: np.ndarray, params: Params, resp: np.ndarray) -> float:
-    data = _prepare(X, None, _kind(params.covariances))
-    comps = _components(params, data.shift)
-    total = 0.0
-    blocks, scratch = _blocks(len(X), comps.kind, *comps.means.shape)
-    for rows in blocks:
-        distances, _ = _distances(data.shifted[rows], comps, scratch)
-        log_joint, base = _log_joint(distances, comps)  # (k, rows), (rows,)
-        total += float(weighted_logs(resp[rows].T, log_joint + base).sum())
-    return total
+    with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf, which only a positive resp counts
+        log_joint = np.log(params.weights) + _log_gaussians(X, params)  # log pi_k + log N(x_i | k)
+    return float(weighted_logs(resp, log_joint).sum())
 
 
 def q_function(X: object, params: Params, params_t: Params) -> float:
@@ -855,7 +520,7 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
             f"params_t must have as many components as params ({len(params.weights)}); "
             f"got {len(params_t.weights)}"
         )
-    return _expected_log_likelihood(X, params, np.exp(_log_resp(X, params_t)[0]))
+    return expected_log_likelihood(X, params, e_step(X, params_t)[0])
 
 
 def predict(X: object, params: Params) -> np.ndarray:
@@ -878,7 +543,8 @@ def predict(X: object, params: Params) -> np.ndarray:
     >>> predict([[1.0], [4.0], [6.0], [12.0]], params)
     array([0, 0, 1, 1])
     """
-    return np.argmax(e_step(X, params)[0], axis=1)
+    X = _check_X(X)
+    return np.argmax(engine.log_resp(X, _check_params(params, X.shape[1]))[0], axis=1)
 
 
 def m_step(
@@ -942,33 +608,51 @@ def m_step(
     >>> params.weights.round(3).tolist(), params.means.tolist(), params.covariances.tolist()
     ([0.667, 0.333], [[1.0], [10.0]], [1.5, 0.5])
     """
-    X = _check_X(X)
-    resp = check_resp(resp, len(X))
+    X, resp = _check_X(X), check_resp(resp, len(X))
     kind = _check_covariance_type(covariance_type)
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
-    data = _prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
-    params = _m_step(data, resp, kind, reg_covar)
-    failed = _failed_components(params.covariances)
+    sample_weight = _check_sample_weight(sample_weight, len(X))
+    if sample_weight is not None:  # a row of weight 2 counts as two; only ratios matter, so none overflows
+        resp = resp * (sample_weight / sample_weight.max())[:, None]
+    counts = resp.sum(axis=0)  # N_k = sum_i r_ik
+    _check_counts(counts)
+    shift = column_means(X)  # centred first, so that nothing cancels far from the origin
+    centred = X - shift
+    means = resp.T @ centred / counts[:, None]  # mu_k = sum_i r_ik x_i / N_k
+    offsets = centred[:, None, :] - means  # x_i - mu_k, (n, k, d)
+    weighted = resp[:, :, None] * offsets
+    if kind == "full":  # Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k
+        covariances = np.einsum("nki,nkj->kij", weighted, offsets) / counts[:, None, None]
+        covariances += reg_covar * np.eye(X.shape[1])
+    else:  # its diagonal, or the mean of its diagonal
+        variances = np.einsum("nkd,nkd->kd", weighted, offsets) / counts[:, None]
+        covariances = (variances if kind == "diag" else variances.mean(axis=1)) + reg_covar
+    _check_spread_left(covariances, X.shape[1], reg_covar)
+    return Params(counts / counts.sum(), means + shift, covariances)  # pi_k = N_k / N
+
+
+def _check_counts(counts: np.ndarray) -> None:
+    empty = np.flatnonzero(counts <= 0)
+    if empty.size:
+        raise ComponentCollapse(
+            f"component {empty[0]} has no responsibility left (its total responsibility is 0): "
+            "no point belongs to it, so its mean and covariance are undefined; start elsewhere "
+            "or use fewer components"
+        )
+
+
+def _check_spread_left(covariances: np.ndarray, n_features: int, reg_covar: float) -> None:
+    failed = singular_components(covariances)
     if failed:
         raise ValueError(
             f"component {failed[0]}'s covariance is singular: the points it is responsible for "
-            f"have no spread in some direction (for example fewer than {X.shape[1] + 1} distinct "
+            f"have no spread in some direction (for example fewer than {n_features + 1} distinct "
             f"points, or all on a line); raise reg_covar (now {reg_covar}) to keep it positive "
             "definite"
         )
-    return params
 
 
-def _m_step(data: _Data, resp: np.ndarray, kind: str, reg_covar: float) -> Params:
-    """The M-step for given responsibilities ``(n, k)``: scatter about the new means, exactly."""
-    weighted = resp if data.sample_weight is None else resp * data.sample_weight[:, None]
-    counts = weighted.sum(axis=0)
-    anchors = (weighted.T @ data.shifted) / np.where(counts > 0, counts, 1)[:, None]
-    stats = _statistics(data, lambda rows: weighted[rows].T, anchors, kind)
-    return _params(stats, data.shift, reg_covar)[0]
-
-
-def _initial_params(data: _Data, X: np.ndarray, k: int, method: str, kind: str, reg_covar: float,
+def _initial_params(data: engine.Data, X: np.ndarray, k: int, method: str, kind: str, reg_covar: float,
                     rng: np.random.Generator) -> Params:
     """Centers by ``kmeans.init_centers`` among the rows of positive weight, each point to its nearest, one M-step."""
     candidates = X if data.sample_weight is None else X[data.sample_weight > 0]
@@ -980,96 +664,17 @@ def _initial_params(data: _Data, X: np.ndarray, k: int, method: str, kind: str, 
     centers = kmeans.init_centers(candidates, k, method=method, rng=rng)
     resp = np.eye(k)[kmeans.assign(X, centers)]
     try:
-        return _m_step(data, resp, kind, reg_covar)
-    except ComponentCollapse as error:
+        return Params(*engine.m_step(data, resp, kind, reg_covar))
+    except engine.Collapse as error:
         raise ComponentCollapse(f"the start from init={method!r} is degenerate: {error}") from None
 
 
-def _collapse_message(error: Exception, iteration: int, reg_covar: float) -> str:
-    return (
-        f"a component collapsed after iteration {iteration} of EM: {error}. "
-        f"This happens when a component's responsibility concentrates on points that lie in a "
-        f"lower-dimensional affine subspace (a line in the plane, or fewer points than dimensions + 1), "
-        f"where the likelihood is unbounded. Raise reg_covar (now {reg_covar}), "
-        "use fewer components, or restart from another start"
-    )
-
-
-def _pass(data: _Data, comps: _Components, hard: bool, anchors: np.ndarray | None = None
-          ) -> tuple[_Statistics, float]:
-    """One pass over the data: the E-step for ``comps`` and the statistics of its responsibilities.
-
-    Returns the statistics, about ``comps.means`` in whitened form (or about
-    ``anchors``, unwhitened), and the (weighted) log-likelihood.
-    """
-    n, (k, d) = len(data.shifted), comps.means.shape
-    stats = _accumulator(comps.kind, k, d)
-    total = 0.0
-    blocks, scratch = _blocks(n, comps.kind, k, d)
-    for rows in blocks:
-        block = data.shifted[rows]
-        distances, whitened = _distances(block, comps, scratch)
-        log_resp, log_density = _normalize(*_log_joint(distances, comps))  # (k, rows), (rows,)
-        if hard:
-            resp = np.zeros_like(log_resp)
-            resp[np.argmax(log_resp, axis=0), np.arange(resp.shape[1])] = 1
-        else:
-            resp = np.exp(log_resp)
-        if data.sample_weight is None:
-            total += float(log_density.sum())
-        else:
-            total += float(log_density @ data.sample_weight[rows]) * data.weight_scale
-            resp *= data.sample_weight[rows]
-        offsets = whitened if anchors is None else _offsets(block, anchors, comps.kind, scratch)
-        _accumulate(stats, comps.kind, block, resp, offsets)
-    if anchors is None:
-        return _Statistics(**stats, anchors=comps.means, factor=comps.factor), total
-    return _Statistics(**stats, anchors=anchors, factor=None), total
-
-
-def _fit_components(data: _Data, params: Params, iteration: int, reg_covar: float) -> _Components:
+def _run(data: engine.Data, params0: Params, **options) -> em.EMResult:
+    """EM from ``params0`` on the engine; a collapse is a :class:`ComponentCollapse`."""
     try:
-        return _components(params, data.shift)
-    except np.linalg.LinAlgError as error:
-        raise ComponentCollapse(_collapse_message(f"{error}", iteration, reg_covar)) from None
-
-
-def _fit_e_step(data: _Data, reg_covar: float, hard: bool, iteration: list,
-                params: Params) -> tuple[_Statistics, float]:
-    """The E-step inside :func:`fit`: the log-likelihood of ``params``, and the M-step's statistics."""
-    return _pass(data, _fit_components(data, params, iteration[0], reg_covar), hard)
-
-
-def _fit_m_step(data: _Data, reg_covar: float, hard: bool, iteration: list, stats: _Statistics,
-                params: Params) -> Params:
-    """The M-step inside :func:`fit`, from the statistics about the current means.
-
-    If a mean moved so far (relative to its new spread) that moving the
-    scatter would lose more than a few digits, the statistics are gathered
-    again in a second pass, about the new means.
-    """
-    iteration[0] += 1
-    try:
-        new, loss = _params(stats, data.shift, reg_covar)
-        if loss > _MOVE_LIMIT:
-            comps = _fit_components(data, params, iteration[0] - 1, reg_covar)
-            new, _ = _params(_pass(data, comps, hard, anchors=new.means - data.shift)[0], data.shift, reg_covar)
-    except ComponentCollapse as error:
-        raise ComponentCollapse(_collapse_message(error, iteration[0], reg_covar)) from None
-    return Params(*(read_only(array) for array in new))
-
-
-def _run(data: _Data, params0: Params, *, reg_covar, hard, max_iter, tol, callback) -> em.EMResult:
-    iteration = [0]
-    return em.run(
-        Params(*(read_only(np.array(array)) for array in params0)),
-        functools.partial(_fit_e_step, data, reg_covar, hard, iteration),
-        functools.partial(_fit_m_step, data, reg_covar, hard, iteration),
-        max_iter=max_iter,
-        tol=tol,
-        n_rows=data.total_weight,
-        callback=callback,
-    )
+        return engine.run(data, params0, **options)
+    except engine.Collapse as error:
+        raise ComponentCollapse(str(error)) from None
 
 
 def fit(
@@ -1185,7 +790,7 @@ def fit(
     hard = check_bool(hard, "hard")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
-    data = _prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
+    data = engine.prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
     run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
                             tol=tol, callback=callback)
     if isinstance(k_or_params, tuple):
@@ -1423,9 +1028,7 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
         raise ValueError(
             f"params must have as many components as reference ({k}); got {len(params.weights)}"
         )
-    components = _components(Params(np.full(k, 1 / k), *reference[1:]), np.zeros(d))
-    with np.errstate(over="ignore"):  # a distance beyond float64 is as far as any other
-        distances = np.sum(_whitened(params.means, components) ** 2, axis=2)  # [j, i]: mean j, ref i
+    distances = _mahalanobis(params.means, reference)[0]  # [j, i]: mean j, reference component i
     distances = np.minimum(distances, np.finfo(np.float64).max / (4 * k))
     order = min_cost_assignment(distances.T)
     return Params(*(read_only(part[order]) for part in params)), read_only(order)

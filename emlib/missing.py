@@ -85,8 +85,7 @@ import numpy as np
 
 from . import em
 from ._math import column_means
-from ._validation import check_array, check_float, check_int, check_rng, check_spread, read_only
-from .gmm import _failed_components
+from ._validation import check_array, check_float, check_int, check_rng, check_spread, read_only, singular_components
 
 __all__ = [
     "MECHANISMS",
@@ -213,7 +212,7 @@ def _check_params(params: object, n_features: int, name: str = "params") -> Para
             f"{asymmetry:.3g})"
         )
     covariance = (covariance + covariance.T) / 2
-    if _failed_components(covariance[None]):
+    if singular_components(covariance[None]):
         raise ValueError(f"{name}.covariance is not a covariance: the matrix is not positive definite")
     return Params(mean, covariance)
 
@@ -398,7 +397,7 @@ def _m_step(filled: np.ndarray, conditional_covariance: np.ndarray, reg_covar: f
         raise ValueError("the covariance estimate overflows float64; rescale the data or reg_covar")
     covariance = (covariance + covariance.T) / 2
     covariance[np.diag_indices(d)] += reg_covar
-    if _failed_components(covariance[None]):
+    if singular_components(covariance[None]):
         raise _SingularCovariance(
             "the covariance estimate is singular: the data do not determine a "
             f"{d} x {d} covariance (too few rows observe the features together, or a "

@@ -46,8 +46,7 @@ def _check_gmm_result(result: object, name: str = "result", X: np.ndarray | None
 
 def _weighted_densities(grid: np.ndarray, params: gmm.Params) -> np.ndarray:
     """``weights[k] N(x | k)`` at the points of ``grid`` ``(m, d)``, shape ``(m, k)``."""
-    log_resp, log_density = gmm._log_resp(grid, gmm._check_params(params, grid.shape[1]))
-    return np.exp(log_resp + log_density[:, None])
+    return gmm.e_step(grid, params)[0] * np.exp(gmm.log_density(grid, params))[:, None]
 
 
 def _mixture_limits(X: np.ndarray, params: Sequence[gmm.Params]):
