@@ -356,11 +356,7 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
 
 def _check_density(log_density: np.ndarray) -> None:
     if not np.all(np.isfinite(log_density)):
-        raise ValueError(
-            "a point lies so far from every component (relative to its spread) that its density "
-            "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
-            "covariances, or start from wider components"
-        )
+        raise ValueError(engine.FAR_FROM_EVERY_COMPONENT)
 
 
 def log_likelihood(X: object, params: Params) -> float:

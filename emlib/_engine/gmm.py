@@ -42,10 +42,10 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import em
-from .._math import column_means, weighted_logs
+from .._math import column_means
 from .._validation import read_only, singular_components
 
-__all__ = ["Collapse", "Data", "prepare", "log_resp", "expected_log_likelihood", "m_step", "run"]
+__all__ = ["Collapse", "FAR_FROM_EVERY_COMPONENT", "Data", "prepare", "log_resp", "m_step", "run"]
 
 _LOG_2PI = np.log(2 * np.pi)
 _CANCELLED = 10 * np.finfo(np.float64).eps  # relative size of a difference that is 0 in rounding
@@ -53,6 +53,14 @@ _BLOCK_ENTRIES = 2**15  # entries of a (rows, k, d) temporary per block (full co
 _SQUARES_ENTRIES = 2**17  # entries of the (k, d, rows) squares per block (diag, spherical): 1 MB
 _MIN_ROWS = 128  # rows per block at least (diag, spherical), so that each operation runs over many points
 _MOVE_LIMIT = 1e4  # (mean's move / new spread)^2 beyond which the scatter is gathered again
+
+
+#: The error of a point whose density is 0 in float64 under every component.
+FAR_FROM_EVERY_COMPONENT = (
+    "a point lies so far from every component (relative to its spread) that its density "
+    "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
+    "covariances, or start from wider components"
+)
 
 
 class Collapse(ValueError):
@@ -219,11 +227,7 @@ def _normalize(log_joint: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.
     """
     top = log_joint.max(axis=0)
     if not np.all(np.isfinite(top + base)):
-        raise ValueError(
-            "a point lies so far from every component (relative to its spread) that its density "
-            "is 0 in float64: the log-likelihood is -inf. Check the scale of X against the "
-            "covariances, or start from wider components"
-        )
+        raise ValueError(FAR_FROM_EVERY_COMPONENT)
     log_joint -= top
     log_sums = np.log(np.exp(log_joint).sum(axis=0))
     log_joint -= log_sums
@@ -509,18 +513,3 @@ def run(data: Data, params0: NamedTuple, *, reg_covar, hard, max_iter, tol, call
         n_rows=data.total_weight,
         callback=callback,
     )
-
-
-def expected_log_likelihood(X: np.ndarray, params: tuple, resp: np.ndarray) -> float:
-    """``sum_i sum_k resp[i, k] (log weights[k] + log N(x_i | k))``, for ``params = (weights, means, covariances)``."""
-    data = prepare(X, None, _kind(params[2]))
-    comps = _components(params, data.shift)
-    total = 0.0
-    blocks, scratch = _blocks(len(X), comps.kind, *comps.means.shape)
-    for rows in blocks:
-        distances, _ = _distances(data.shifted[rows], comps, scratch)
-        log_joint, base = _log_joint(distances, comps)  # (k, rows), (rows,)
-        total += float(weighted_logs(resp[rows].T, log_joint + base).sum())
-    return total
-
-
