@@ -35,6 +35,9 @@ calculus
     Checking derivations with numbers: ``numerical_gradient`` (central
     differences), ``pack`` and ``unpack`` (a Gaussian mixture as one
     unconstrained vector).
+source
+    ``show``: the code of a function, without its docstring, highlighted in
+    a notebook; the chapters show their E- and M-steps with it.
 datasets
     Small data sets for the chapters: the two-coin example, Old Faithful
     (shipped with emlib), the Palmer penguins (from the ``palmerpenguins``
@@ -44,7 +47,7 @@ plots, widgets
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import calculus, coins, datasets, em, gmm, kmeans, missing, soft
+from . import calculus, coins, datasets, em, gmm, kmeans, missing, soft, source
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "soft", "coins", "gmm", "missing", "em", "calculus", "datasets", "__version__"]
+__all__ = ["kmeans", "soft", "coins", "gmm", "missing", "em", "calculus", "source", "datasets", "__version__"]

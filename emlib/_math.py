@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
-__all__ = ["column_means", "logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
+__all__ = ["Frame", "unit_frame", "column_means", "logsumexp", "log_normalize", "weighted_logs", "min_cost_assignment"]
 
 
 _ROWS_PER_BLOCK = 4096  # rows of X taken at a time by column_means: no temporary as large as X
@@ -110,3 +112,62 @@ def min_cost_assignment(cost: np.ndarray) -> np.ndarray:
     order = np.empty(k, dtype=np.intp)
     order[row_of[1:] - 1] = np.arange(k)
     return order
+
+
+class Frame(NamedTuple):
+    """Coordinates ``(x - origin) / scale`` in which the data are of about unit size.
+
+    ``scale`` is a power of two and ``origin`` (near the mean) has few
+    significant bits, so for data such as small integers or halves both
+    steps are exact and the means k-means computes come out exact (the mean
+    of 1, 2 and 3 is 2, not 1.9999999999999991), while distances keep the
+    precision that centring gives.  k-means and soft k-means compute their
+    distances and means in such a frame (:func:`unit_frame`).
+    """
+
+    origin: np.ndarray
+    scale: float
+
+    def to_frame(self, points: np.ndarray) -> np.ndarray:
+        if self.scale < 2.0**1000:
+            return (points - self.origin) / self.scale
+        return points / self.scale - self.origin / self.scale  # points - origin could overflow
+
+    def from_frame(self, scaled: np.ndarray) -> np.ndarray:
+        return scaled * self.scale + self.origin
+
+    def in_units(self, squared_distances: float) -> float:
+        """A sum of squared distances in the frame, in the data's own units."""
+        if squared_distances == 0:
+            return 0.0
+        with np.errstate(over="ignore"):
+            value = float(np.float64(squared_distances) * self.scale * self.scale)
+        if not np.isfinite(value):
+            raise ValueError(
+                f"X spans about {self.scale:.0e}: its squared distances overflow float64; "
+                "divide X by a constant such as X.std() (k-means is unaffected by scale)"
+            )
+        return value
+
+
+def unit_frame(points: np.ndarray, *others: np.ndarray) -> Frame:
+    """A frame centred near the mean of ``points`` in which they and ``others`` are of unit size."""
+    every = (points, *others)
+    largest = max(float(np.abs(p).max()) for p in every)
+    if largest == 0:
+        return Frame(np.zeros(points.shape[1]), 1.0)
+    unit = 2.0 ** np.floor(np.log2(largest))  # divide by it first, so that nothing overflows
+    mean = column_means(points / unit)  # a constant column stays exactly constant: no spread
+    spread = max(float(np.abs(p / unit - mean).max()) for p in every)
+    if spread == 0:  # all points are the same point
+        return Frame(points[0].copy(), float(unit))
+    exponent = int(np.clip(np.round(np.log2(spread)) + np.log2(unit), -1074, 1023))
+    scale = np.ldexp(1.0, exponent)
+    mean = mean * unit
+    origin = mean
+    step = np.ldexp(1.0, exponent - 10)  # 1/1024 of the scale
+    if step > 0:  # (not for subnormal data) round the mean to the step where that is exact
+        with np.errstate(over="ignore"):
+            rounded = np.round(mean / step) * step
+        origin = np.where(np.abs(mean) < np.ldexp(1.0, min(exponent + 42, 1023)), rounded, mean)
+    return Frame(origin, float(scale))

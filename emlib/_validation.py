@@ -13,8 +13,10 @@ import numbers
 import numpy as np
 
 __all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
-           "check_rng", "read_only", "singular_components"]
+           "check_rng", "read_only", "singular_components", "check_mixture",
+           "check_sample_weight"]
 
+_COVARIANCE_KINDS = {3: "full", 2: "diag", 1: "spherical"}  # by the covariances' ndim
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
 
 
@@ -253,3 +255,84 @@ def singular_components(covariances: np.ndarray) -> list[int]:
     eigenvalues = np.linalg.eigvalsh(correlations)
     floor = _SINGULAR * covariances.shape[1] * np.maximum(eigenvalues[:, -1], 0)
     return np.flatnonzero(flat | (eigenvalues[:, 0] <= floor)).tolist()
+
+
+def check_mixture(
+    params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A Gaussian mixture's ``(weights, means, covariances)`` as float64 arrays, or say what is wrong with it.
+
+    The covariances are full ``(k, d, d)`` (symmetric, positive definite),
+    diagonal ``(k, d)`` or spherical ``(k,)`` (positive).  With
+    ``n_features``, the means must have that many columns, like ``like``.
+    """
+    if not (isinstance(params, tuple) and len(params) == 3):
+        raise TypeError(
+            f"{name} must be a gmm.Params(weights, means, covariances); got {type(params).__name__}"
+        )
+    weights = check_array(params[0], f"{name}.weights", ndim=1, shape_hint="(k,)")
+    k = len(weights)
+    means = check_array(params[1], f"{name}.means", ndim=2, shape_hint="(k, n_features)",
+                        reshape_advice=False)
+    d = means.shape[1]
+    if means.shape[0] != k:
+        raise ValueError(
+            f"{name}.means must have one row per component, k = {k} (the length of "
+            f"{name}.weights); got shape {means.shape}"
+        )
+    if n_features is not None and d != n_features:
+        raise ValueError(
+            f"{name}.means must have n_features = {n_features} columns, like {like}; got shape {means.shape}"
+        )
+    raw = params[2]
+    shapes = {3: (k, d, d), 2: (k, d), 1: (k,)}
+    try:
+        ndim = 3 if raw is None or isinstance(raw, (str, bytes)) else np.ndim(raw)
+    except ValueError:  # ragged nested lists: check_array says so
+        ndim = 3
+    if ndim not in shapes:
+        raise ValueError(
+            f"{name}.covariances must have shape (k, d, d) for full, (k, d) for diagonal or (k,) "
+            f"for spherical covariances, with k = {k} and d = {d}; got a {ndim}-d array"
+        )
+    covariances = check_array(raw, f"{name}.covariances", ndim=ndim, reshape_advice=False)
+    if covariances.shape != shapes[ndim]:
+        raise ValueError(
+            f"{name}.covariances must have shape {shapes[ndim]} for {_COVARIANCE_KINDS[ndim]} "
+            f"covariances (k = {k} components, d = {d} features); got {covariances.shape}"
+        )
+    if (weights < 0).any():
+        raise ValueError(f"{name}.weights must not be negative; got {weights.tolist()}")
+    if abs(weights.sum() - 1) > 1e-8:
+        raise ValueError(f"{name}.weights must sum to 1; they sum to {float(weights.sum())!r}")
+    if ndim == 3:
+        asymmetry = np.abs(covariances - covariances.swapaxes(1, 2)).max(axis=(1, 2))
+        scale = np.abs(covariances).max(axis=(1, 2))
+        bad = np.flatnonzero(asymmetry > 1e-8 * scale)
+        if bad.size:
+            raise ValueError(
+                f"{name}.covariances[{bad[0]}] is not symmetric (entries differ from their "
+                f"transpose by up to {asymmetry[bad[0]]:.3g})"
+            )
+        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
+    failed = singular_components(covariances)
+    if failed:
+        what = "variances must be positive" if ndim < 3 else "matrix is not positive definite"
+        raise ValueError(f"{name}.covariances[{failed[0]}] is not a covariance: its {what}")
+    return weights, means, covariances
+
+
+def check_sample_weight(sample_weight: object, n_samples: int) -> np.ndarray | None:
+    """``None``, or the weights of the rows as a float64 array: non-negative, not all 0, one per row."""
+    if sample_weight is None:
+        return None
+    weights = check_array(sample_weight, "sample_weight", ndim=1, shape_hint="(n_samples,)")
+    if weights.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have one entry per row of X, shape ({n_samples},); got {weights.shape}"
+        )
+    if (weights < 0).any():
+        raise ValueError("sample_weight must not be negative")
+    if weights.sum() == 0:
+        raise ValueError("sample_weight must not be all zero")
+    return weights

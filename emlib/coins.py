@@ -31,7 +31,10 @@ from differences of logarithms (log-sum-exp).  Rows of millions of tosses
 therefore get exact responsibilities instead of ``0 / 0``.  Inside
 :func:`fit` the M-step also works from log-responsibilities, so a coin whose
 responsibilities are all far below the smallest float still gets its
-weighted share of the rows.
+weighted share of the rows.  (:func:`e_step` and :func:`m_step` are the
+steps as the book writes them; ``fit`` runs them kept in log space,
+``_log_resp`` and ``_m_step_log`` below, and tests/test_engine.py checks
+that the two agree.)
 """
 
 from __future__ import annotations
@@ -246,15 +249,20 @@ def _times_log(counts: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(logs) | (counts[:, None] == 0), product, -np.inf)
 
 
-def _row_log_likelihoods(heads, tosses, theta, binomial_coefficient=False) -> np.ndarray:
+def _row_log_likelihoods(
+    heads, tosses, theta, binomial_coefficient=False
+) -> np.ndarray:
     """``log p(row i | coin c)``, shape ``(..., n_rows, k)`` for ``theta`` of shape ``(..., k)``."""
-    log_prob = _times_log(heads, theta) + _times_log(tosses - heads, 1.0 - theta)
+    # h_i log theta_c + (m_i - h_i) log(1 - theta_c), with 0 log 0 = 0
+    log_prob = _times_log(heads, theta) + _times_log(tosses - heads, 1 - theta)
     if binomial_coefficient:
         log_prob = log_prob + _log_binomial(heads, tosses)[:, None]
     return log_prob
 
 
-def _log_joint(heads, tosses, theta, weights, binomial_coefficient=False) -> tuple[np.ndarray, np.ndarray]:
+def _log_joint(
+    heads, tosses, theta, weights, binomial_coefficient=False
+) -> tuple[np.ndarray, np.ndarray]:
     """``log(weights[c] * p(row i | coin c))`` in two parts that add up to it.
 
     The first, shape ``(..., n_rows, k)``, is relative to the row's most
@@ -263,41 +271,48 @@ def _log_joint(heads, tosses, theta, weights, binomial_coefficient=False) -> tup
     are added keeps them exact however long the row: with 10^15 tosses a
     row's log-likelihood is about 10^14, where floats are 1/64 apart.
     """
-    with np.errstate(divide="ignore"):  # a weight of exactly 0 is a coin never picked
+    with np.errstate(divide="ignore"):  # a weight of 0: a coin never picked
         log_weights = np.log(weights)
     log_rows = _row_log_likelihoods(heads, tosses, theta, binomial_coefficient)
     base = log_rows.max(axis=-1, keepdims=True)
-    base = np.where(np.isfinite(base), base, 0.0)  # a row impossible under every coin stays -inf
+    # a row impossible under every coin stays -inf
+    base = np.where(np.isfinite(base), base, 0.0)
     return log_rows - base + log_weights, base
 
 
-def _log_resp(heads, tosses, params: Params) -> tuple[np.ndarray, float]:
-    """Log-responsibilities ``(n_rows, k)`` and the log-likelihood of ``params``."""
-    log_joint, base = _log_joint(heads, tosses, params.theta, params.weights)
+def _check_possible(log_joint: np.ndarray, heads, tosses, theta: np.ndarray, weights: np.ndarray) -> None:
     impossible = ~np.isfinite(log_joint.max(axis=1))
     if np.any(impossible):
         row = int(np.argmax(impossible))
         raise ValueError(
             f"row {row} ({heads[row]:g} heads in {tosses[row]:g} tosses) has probability 0 under "
-            f"every coin (theta = {params.theta.tolist()}, weights = {params.weights.tolist()})"
+            f"every coin (theta = {theta.tolist()}, weights = {weights.tolist()})"
         )
+
+
+def _log_resp(heads, tosses, params: Params) -> tuple[np.ndarray, float]:
+    """:func:`e_step` in log space, as :func:`fit` runs it: log-responsibilities ``(n_rows, k)`` and the log-likelihood.
+
+    Kept as logarithms, a responsibility of e^-1000 (a long row, a coin far
+    from it) still counts in the M-step.
+    """
+    log_joint, top = _log_joint(heads, tosses, params.theta, params.weights)
+    _check_possible(log_joint, heads, tosses, *params)
     log_resp, log_rows = log_normalize(log_joint)
-    return log_resp, float((log_rows + base[:, 0]).sum())
+    return log_resp, float((log_rows + top[:, 0]).sum())
 
 
 def _m_step_log(heads, tosses, log_resp: np.ndarray, theta_before: np.ndarray) -> np.ndarray:
-    """The M-step from log-responsibilities.
+    """:func:`m_step` from log-responsibilities, as :func:`fit` runs it.
 
     Each coin's responsibilities are divided by its largest before leaving log
-    space, which does not change the ratio but keeps it clear of underflow.
-    A coin whose responsibilities are all exactly 0 explains no row; it keeps
-    its previous ``theta``.
+    space.  A coin whose responsibilities are all exactly 0 explains no row; it
+    keeps its previous ``theta``.
     """
     top = log_resp.max(axis=0)
     used = np.isfinite(top)
     relative = np.exp(log_resp - np.where(used, top, 0.0))
-    heads_share, tosses_share = heads @ relative, tosses @ relative
-    return np.divide(heads_share, tosses_share, out=theta_before.copy(), where=used)
+    return np.divide(heads @ relative, tosses @ relative, out=theta_before.copy(), where=used)
 
 
 # --------------------------------------------------------------------------
@@ -355,7 +370,9 @@ def row_log_likelihoods(
     return _row_log_likelihoods(heads, tosses, theta, check_bool(binomial_coefficient, "binomial_coefficient"))
 
 
-def e_step(heads: object, tosses: object, theta: object, weights: object = None) -> np.ndarray:
+def e_step(
+    heads: object, tosses: object, theta: object, weights: object = None
+) -> np.ndarray:
     """The E-step: the probability that each coin made each row.
 
     By Bayes' rule, ``resp[i, c]`` is proportional to
@@ -399,9 +416,12 @@ def e_step(heads: object, tosses: object, theta: object, weights: object = None)
     """
     heads, tosses = _check_counts(heads, tosses)
     theta = _check_probabilities(theta)
-    params = Params(theta, _check_weights(weights, len(theta)))
-    log_resp, _ = _log_resp(heads, tosses, params)
-    return np.exp(log_resp)
+    weights = _check_weights(weights, len(theta))
+    # log pi_c + log p(x_i | z_i = c), less the row's largest log p
+    log_joint, _ = _log_joint(heads, tosses, theta, weights)
+    _check_possible(log_joint, heads, tosses, theta, weights)
+    log_resp, _ = log_normalize(log_joint)  # Bayes' rule, by log-sum-exp
+    return np.exp(log_resp)  # r_ic
 
 
 def expected_counts(heads: object, tosses: object, resp: object) -> Counts:
@@ -488,15 +508,19 @@ def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
     """
     heads, tosses = _check_counts(heads, tosses)
     resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
+    _check_every_coin_has_a_row(resp)
+    expected_heads = heads @ resp  # sum_i r_ic h_i for every coin c
+    expected_tosses = tosses @ resp  # sum_i r_ic m_i
+    return expected_heads / expected_tosses  # theta_c
+
+
+def _check_every_coin_has_a_row(resp: np.ndarray) -> None:
     empty = ~np.any(resp > 0, axis=0)
     if np.any(empty):
         raise ValueError(
             f"resp gives coin {int(np.argmax(empty))} no row at all (its column is all 0), "
             "so its theta is undefined"
         )
-    with np.errstate(divide="ignore"):
-        log_resp = np.log(resp)
-    return _m_step_log(heads, tosses, log_resp, np.zeros(resp.shape[1]))
 
 
 def log_likelihood(
@@ -797,5 +821,5 @@ def fit(
         weights = np.exp(logsumexp(log_resp, axis=0) - log_n_rows) if estimate_weights else params.weights
         return Params(read_only(theta), read_only(weights))
 
-    return em.run(start, functools.partial(_log_resp, heads, tosses), maximisation, max_iter=max_iter, tol=tol, n_rows=len(heads),
-                  callback=callback)
+    return em.run(start, functools.partial(_log_resp, heads, tosses), maximisation, max_iter=max_iter, tol=tol,
+                  n_rows=len(heads), callback=callback)

@@ -37,13 +37,11 @@ squares, and the data are centred first, so nothing cancels when the
 groups are tight and far from the origin.
 
 :func:`e_step` and :func:`m_step` are the algorithm as the book derives it,
-in plain numpy; they hold an ``(n, k, d)`` array of offsets.  :func:`fit`
-runs the same EM through a faster path (``emlib/_engine/gmm.py``: points in
-blocks, every component whitened in one matrix product, the next M-step's
-sums gathered during the E-step), and so do :func:`log_density`,
-:func:`log_likelihood` and :func:`predict`, whose memory stays small
-however many points there are; tests/test_engine.py checks that the two
-agree to 1e-12.
+in plain numpy, with an ``(n, k, d)`` array of offsets.  :func:`fit`,
+:func:`log_density`, :func:`log_likelihood` and :func:`predict` run on a
+faster path in less memory (``emlib/_engine/gmm.py``: blocks of points, one
+product whitens them against every component, the next M-step's sums are
+gathered in the E-step); tests/test_engine.py checks that the two agree.
 
 ``reg_covar`` is added to the diagonal of every covariance the M-step
 produces, as in scikit-learn; it keeps a component that sits on very few
@@ -69,8 +67,10 @@ from ._validation import (
     check_bool,
     check_float,
     check_int,
+    check_mixture,
     check_resp,
     check_rng,
+    check_sample_weight,
     check_spread,
     read_only,
     singular_components,
@@ -158,79 +158,8 @@ def _check_covariance_type(value: object) -> str:
 def _check_params(
     params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
 ) -> Params:
-    """Return ``params`` as a :class:`Params` of float64 arrays, or say what is wrong with it.
-
-    With ``n_features``, the means must have that many columns, like ``like``.
-    """
-    if not (isinstance(params, tuple) and len(params) == 3):
-        raise TypeError(
-            f"{name} must be a gmm.Params(weights, means, covariances); got {type(params).__name__}"
-        )
-    weights = check_array(params[0], f"{name}.weights", ndim=1, shape_hint="(k,)")
-    k = len(weights)
-    means = check_array(params[1], f"{name}.means", ndim=2, shape_hint="(k, n_features)",
-                        reshape_advice=False)
-    d = means.shape[1]
-    if means.shape[0] != k:
-        raise ValueError(
-            f"{name}.means must have one row per component, k = {k} (the length of "
-            f"{name}.weights); got shape {means.shape}"
-        )
-    if n_features is not None and d != n_features:
-        raise ValueError(
-            f"{name}.means must have n_features = {n_features} columns, like {like}; got shape {means.shape}"
-        )
-    raw = params[2]
-    shapes = {3: (k, d, d), 2: (k, d), 1: (k,)}
-    try:
-        ndim = 3 if raw is None or isinstance(raw, (str, bytes)) else np.ndim(raw)
-    except ValueError:  # ragged nested lists: check_array says so
-        ndim = 3
-    if ndim not in shapes:
-        raise ValueError(
-            f"{name}.covariances must have shape (k, d, d) for full, (k, d) for diagonal or (k,) "
-            f"for spherical covariances, with k = {k} and d = {d}; got a {ndim}-d array"
-        )
-    covariances = check_array(raw, f"{name}.covariances", ndim=ndim, reshape_advice=False)
-    if covariances.shape != shapes[ndim]:
-        raise ValueError(
-            f"{name}.covariances must have shape {shapes[ndim]} for {_kind(covariances)} "
-            f"covariances (k = {k} components, d = {d} features); got {covariances.shape}"
-        )
-    if (weights < 0).any():
-        raise ValueError(f"{name}.weights must not be negative; got {weights.tolist()}")
-    if abs(weights.sum() - 1) > 1e-8:
-        raise ValueError(f"{name}.weights must sum to 1; they sum to {float(weights.sum())!r}")
-    if ndim == 3:
-        asymmetry = np.abs(covariances - covariances.swapaxes(1, 2)).max(axis=(1, 2))
-        scale = np.abs(covariances).max(axis=(1, 2))
-        bad = np.flatnonzero(asymmetry > 1e-8 * scale)
-        if bad.size:
-            raise ValueError(
-                f"{name}.covariances[{bad[0]}] is not symmetric (entries differ from their "
-                f"transpose by up to {asymmetry[bad[0]]:.3g})"
-            )
-        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
-    failed = singular_components(covariances)
-    if failed:
-        what = "variances must be positive" if ndim < 3 else "matrix is not positive definite"
-        raise ValueError(f"{name}.covariances[{failed[0]}] is not a covariance: its {what}")
-    return Params(weights, means, covariances)
-
-
-def _check_sample_weight(sample_weight: object, n_samples: int) -> np.ndarray | None:
-    if sample_weight is None:
-        return None
-    weights = check_array(sample_weight, "sample_weight", ndim=1, shape_hint="(n_samples,)")
-    if weights.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must have one entry per row of X, shape ({n_samples},); got {weights.shape}"
-        )
-    if (weights < 0).any():
-        raise ValueError("sample_weight must not be negative")
-    if weights.sum() == 0:
-        raise ValueError("sample_weight must not be all zero")
-    return weights
+    """``params`` as a :class:`Params` of float64 arrays (``emlib._validation.check_mixture``)."""
+    return Params(*check_mixture(params, n_features, name, like=like))
 
 
 class ComponentCollapse(ValueError):
@@ -248,22 +177,30 @@ class ComponentCollapse(ValueError):
     """
 
 
-def _mahalanobis(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+def _mahalanobis(
+    X: np.ndarray, params: Params
+) -> tuple[np.ndarray, np.ndarray]:
     """Each point's squared Mahalanobis distance to each component, ``(n, k)``, and each ``log |Sigma_k|``."""
     _, means, covariances = params
-    d = X.shape[1]
-    shift = column_means(X)  # centred first, so that nothing cancels far from the origin
-    offsets = (X - shift)[:, None, :] - (means - shift)  # x_i - mu_k, (n, k, d)
-    with np.errstate(over="ignore"):  # a distance beyond float64 is infinite: as far as any other
-        if covariances.ndim == 3:  # full: Sigma_k = L_k L_k^T; L_k^{-1} (x_i - mu_k) is whitened
+    k, d = means.shape
+    shift = column_means(X)  # centred first: nothing cancels far from 0
+    # x_i - mu_k for every point and component, shape (n, k, d)
+    offsets = (X - shift)[:, None, :] - (means - shift)
+    with np.errstate(over="ignore"):  # a distance beyond float64 is inf
+        if covariances.ndim == 3:
+            # full: Sigma_k = L_k L_k^T, and |L_k^-1 (x_i - mu_k)|^2 is
+            # the distance (x_i - mu_k)^T Sigma_k^-1 (x_i - mu_k)
             factors = np.linalg.cholesky(covariances)
-            whitened = np.einsum("kde,nke->nkd", np.linalg.inv(factors), offsets)
-            log_det = 2 * np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
-        else:  # diagonal (k, d) or spherical (k,): a variance per feature
-            variances = covariances.reshape(len(means), -1) * np.ones(d)
+            inverses = np.linalg.inv(factors)
+            whitened = np.einsum("kde,nke->nkd", inverses, offsets)
+            diagonals = np.diagonal(factors, axis1=1, axis2=2)
+            log_det = 2 * np.log(diagonals).sum(axis=1)  # log |Sigma_k|
+        else:
+            # diagonal (k, d) or spherical (k,): a variance per feature
+            variances = covariances.reshape(k, -1) * np.ones(d)
             whitened = offsets / np.sqrt(variances)
             log_det = np.log(variances).sum(axis=1)
-        return np.square(whitened).sum(axis=2), log_det  # (x_i - mu_k)^T Sigma_k^{-1} (x_i - mu_k)
+        return np.square(whitened).sum(axis=2), log_det
 
 
 def _log_gaussians(X: np.ndarray, params: Params) -> np.ndarray:
@@ -345,17 +282,20 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     """
     X = _check_X(X)
     params = _check_params(params, X.shape[1])
-    log_densities = _log_gaussians(X, params)  # log N(x_i | mu_k, Sigma_k), (n, k)
-    top = log_densities.max(axis=1, keepdims=True)  # out first: far from every mean, log pi_k would round away
+    log_densities = _log_gaussians(X, params)  # log N(x_i | mu_k, Sigma_k)
+    # each point's largest taken out first: far from every mean, log pi_k
+    # would otherwise be rounded away
+    top = log_densities.max(axis=1, keepdims=True)
     _check_density(top)
-    with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf, a component that explains nothing
-        log_joint = np.log(params.weights) + (log_densities - top)  # log pi_k N(x_i | k), less top_i
-    log_resp, log_density = log_normalize(log_joint)  # Bayes' rule, by log-sum-exp over the components
+    with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf
+        log_joint = np.log(params.weights) + (log_densities - top)
+    # Bayes' rule: each row less the log of its sum, by log-sum-exp
+    log_resp, log_density = log_normalize(log_joint)
     return np.exp(log_resp), float((log_density + top[:, 0]).sum())
 
 
 def _check_density(log_density: np.ndarray) -> None:
-    if not np.all(np.isfinite(log_density)):
+    if not np.all(np.isfinite(log_density)):  # 0 in float64 under every component
         raise ValueError(engine.FAR_FROM_EVERY_COMPONENT)
 
 
@@ -607,24 +547,30 @@ def m_step(
     X, resp = _check_X(X), check_resp(resp, len(X))
     kind = _check_covariance_type(covariance_type)
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
-    sample_weight = _check_sample_weight(sample_weight, len(X))
-    if sample_weight is not None:  # a row of weight 2 counts as two; only ratios matter, so none overflows
+    sample_weight = check_sample_weight(sample_weight, len(X))
+    if sample_weight is not None:  # a row of weight 2 counts as two
         resp = resp * (sample_weight / sample_weight.max())[:, None]
     counts = resp.sum(axis=0)  # N_k = sum_i r_ik
     _check_counts(counts)
-    shift = column_means(X)  # centred first, so that nothing cancels far from the origin
+    shift = column_means(X)  # centred first: nothing cancels far from 0
     centred = X - shift
     means = resp.T @ centred / counts[:, None]  # mu_k = sum_i r_ik x_i / N_k
     offsets = centred[:, None, :] - means  # x_i - mu_k, (n, k, d)
     weighted = resp[:, :, None] * offsets
-    if kind == "full":  # Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k
-        covariances = np.einsum("nki,nkj->kij", weighted, offsets) / counts[:, None, None]
+    if kind == "full":
+        # Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k
+        scatter = np.einsum("nki,nkj->kij", weighted, offsets)
+        covariances = scatter / counts[:, None, None]
         covariances += reg_covar * np.eye(X.shape[1])
     else:  # its diagonal, or the mean of its diagonal
-        variances = np.einsum("nkd,nkd->kd", weighted, offsets) / counts[:, None]
-        covariances = (variances if kind == "diag" else variances.mean(axis=1)) + reg_covar
+        scatter = np.einsum("nkd,nkd->kd", weighted, offsets)
+        variances = scatter / counts[:, None]
+        if kind == "spherical":
+            variances = variances.mean(axis=1)
+        covariances = variances + reg_covar
     _check_spread_left(covariances, X.shape[1], reg_covar)
-    return Params(counts / counts.sum(), means + shift, covariances)  # pi_k = N_k / N
+    weights = counts / counts.sum()  # pi_k = N_k / n
+    return Params(weights, means + shift, covariances)
 
 
 def _check_counts(counts: np.ndarray) -> None:
@@ -786,37 +732,51 @@ def fit(
     hard = check_bool(hard, "hard")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
-    data = engine.prepare(X, _check_sample_weight(sample_weight, len(X)), kind)
+    data = engine.prepare(X, check_sample_weight(sample_weight, len(X)), kind)
     run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
                             tol=tol, callback=callback)
-    if isinstance(k_or_params, tuple):
-        params0 = _check_params(k_or_params, X.shape[1], name="k_or_params")
-        if _kind(params0.covariances) != kind:
-            raise ValueError(
-                f"k_or_params has {_kind(params0.covariances)} covariances but covariance_type "
-                f"is {kind!r}; pass covariance_type={_kind(params0.covariances)!r}"
-            )
-        if (params0.weights == 0).any():
-            raise ValueError(
-                "k_or_params.weights must be positive: a component that starts with weight 0 keeps it"
-            )
-        if n_init != 1:
-            raise ValueError(f"n_init must be 1 when starting from given Params; got {n_init}")
-        return run(params0)
-    if isinstance(k_or_params, (bool, np.bool_)) or not isinstance(k_or_params, (int, np.integer)):
-        raise TypeError(
-            f"k_or_params must be an int (the number of components) or a gmm.Params; "
-            f"got {type(k_or_params).__name__}"
+    if isinstance(k_or_params, tuple):  # EM from the given parameters
+        return run(_check_start(k_or_params, X.shape[1], kind, n_init))
+    k = _check_k(k_or_params, len(X))
+    init = _check_init(init)
+    return _best_of(n_init, lambda: run(_initial_params(data, X, k, init, kind, reg_covar, rng)))
+
+
+def _check_start(params0: object, n_features: int, kind: str, n_init: int) -> Params:
+    params0 = _check_params(params0, n_features, name="k_or_params")
+    if _kind(params0.covariances) != kind:
+        raise ValueError(
+            f"k_or_params has {_kind(params0.covariances)} covariances but covariance_type "
+            f"is {kind!r}; pass covariance_type={_kind(params0.covariances)!r}"
         )
-    k = check_int(k_or_params, "k_or_params", minimum=1, maximum=len(X), maximum_name="n_samples")
+    if (params0.weights == 0).any():
+        raise ValueError("k_or_params.weights must be positive: a component that starts with weight 0 keeps it")
+    if n_init != 1:
+        raise ValueError(f"n_init must be 1 when starting from given Params; got {n_init}")
+    return params0
+
+
+def _check_k(k: object, n_samples: int) -> int:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"k_or_params must be an int (the number of components) or a gmm.Params; "
+                        f"got {type(k).__name__}")
+    return check_int(k, "k_or_params", minimum=1, maximum=n_samples, maximum_name="n_samples")
+
+
+def _check_init(init: object) -> str:
     if not isinstance(init, str):
         raise TypeError(f"init must be a string; got {type(init).__name__}")
     if init not in INIT_METHODS:
         raise ValueError(f"init must be one of {INIT_METHODS}; got {init!r}")
+    return init
+
+
+def _best_of(n_init: int, run_from_a_start: Callable[[], em.EMResult]) -> em.EMResult:
+    """The best of ``n_init`` runs from fresh starts (highest log-likelihood); a start that collapses is passed over."""
     best, failure = None, None
     for _ in range(n_init):
         try:
-            result = run(_initial_params(data, X, k, init, kind, reg_covar, rng))
+            result = run_from_a_start()
         except ComponentCollapse as error:  # another start may do better
             failure = error
             continue

@@ -33,24 +33,27 @@ however far the data sit from the origin and never overflow: labels are right
 for any finite data.  (The inertia itself, in X's units, overflows float64 if
 the data spread over more than about 1e154; then a ValueError says so.)  For
 data such as small integers the shift and the scaling are exact, so
-hand-computed examples come out exactly.  Distances are computed
-block by block, one matrix product per block, and on large data the blocks
-are shared among threads (every core; ``EMLIB_NUM_THREADS`` sets how many),
-with the same result to the last bit whatever their number; once the
-assignment settles, only the points that changed cluster are added to or
-removed from the per-cluster sums.  Nothing loops over data points in
-Python.
+hand-computed examples come out exactly.
+
+:func:`assign` and :func:`update` are the two steps as the book writes them,
+in plain numpy.  :func:`fit` runs the same iterations through a faster path
+(``emlib/_engine/kmeans.py``): distances block by block, one matrix product
+per block, the blocks shared among threads on large data (every core;
+``EMLIB_NUM_THREADS`` sets how many) with the same result to the last bit
+whatever their number, and per-cluster sums to which only the points that
+changed cluster are added or from which they are removed.  Nothing loops
+over data points in Python; tests/test_engine.py checks that the two paths
+agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
-from ._math import column_means
-from ._parallel import map_blocks
+from ._engine import kmeans as engine
+from ._math import unit_frame
 from ._validation import check_array, check_float, check_int, check_labels, check_rng, read_only
 
 __all__ = [
@@ -105,7 +108,9 @@ class KMeansResult:
     centers : ndarray of shape (k, n_features)
         The final centers.
     labels : ndarray of shape (n_samples,)
-        The index of each point's nearest final center, ``assign(X, centers)``.
+        The index of each point's nearest final center, as ``assign(X, centers)``
+        gives it (a point as near to two centers as rounding can tell may get
+        either: ``fit`` computes the same distances in another order).
     inertia : float
         The sum of squared distances from each point to its final center.
     n_iter : int
@@ -174,190 +179,8 @@ def _check_result(result: object, name: str = "result", X: np.ndarray | None = N
 
 
 # --------------------------------------------------------------------------
-# The frame and the blocked copy of X that the iterations work on
+# The start
 # --------------------------------------------------------------------------
-
-
-class _Frame(NamedTuple):
-    """Coordinates ``(x - origin) / scale`` in which the data are of about unit size.
-
-    ``scale`` is a power of two and ``origin`` (near the mean) has few
-    significant bits, so for data such as small integers or halves both
-    steps are exact and the means k-means computes come out exact (the mean
-    of 1, 2 and 3 is 2, not 1.9999999999999991), while distances keep the
-    precision that centring gives.
-    """
-
-    origin: np.ndarray
-    scale: float
-
-    def to_frame(self, points: np.ndarray) -> np.ndarray:
-        if self.scale < 2.0**1000:
-            return (points - self.origin) / self.scale
-        return points / self.scale - self.origin / self.scale  # points - origin could overflow
-
-    def from_frame(self, scaled: np.ndarray) -> np.ndarray:
-        return scaled * self.scale + self.origin
-
-    def in_units(self, squared_distances: float) -> float:
-        """A sum of squared distances in the frame, in the data's own units."""
-        if squared_distances == 0:
-            return 0.0
-        with np.errstate(over="ignore"):
-            value = float(np.float64(squared_distances) * self.scale * self.scale)
-        if not np.isfinite(value):
-            raise ValueError(
-                f"X spans about {self.scale:.0e}: its squared distances overflow float64; "
-                "divide X by a constant such as X.std() (k-means is unaffected by scale)"
-            )
-        return value
-
-
-def _frame(points: np.ndarray, *others: np.ndarray) -> _Frame:
-    """A frame centred near the mean of ``points`` in which they and ``others`` are of unit size."""
-    every = (points, *others)
-    largest = max(float(np.abs(p).max()) for p in every)
-    if largest == 0:
-        return _Frame(np.zeros(points.shape[1]), 1.0)
-    unit = 2.0 ** np.floor(np.log2(largest))  # divide by it first, so that nothing overflows
-    mean = column_means(points / unit)  # a constant column stays exactly constant: no spread
-    spread = max(float(np.abs(p / unit - mean).max()) for p in every)
-    if spread == 0:  # all points are the same point
-        return _Frame(points[0].copy(), float(unit))
-    exponent = int(np.clip(np.round(np.log2(spread)) + np.log2(unit), -1074, 1023))
-    scale = np.ldexp(1.0, exponent)
-    mean = mean * unit
-    origin = mean
-    step = np.ldexp(1.0, exponent - 10)  # 1/1024 of the scale
-    if step > 0:  # (not for subnormal data) round the mean to the step where that is exact
-        with np.errstate(over="ignore"):
-            rounded = np.round(mean / step) * step
-        origin = np.where(np.abs(mean) < np.ldexp(1.0, min(exponent + 42, 1023)), rounded, mean)
-    return _Frame(origin, float(scale))
-
-
-class _Prepared(NamedTuple):
-    """X in its frame, whole and as blocks for the assignment pass."""
-
-    frame: _Frame
-    data: np.ndarray  # (n, d): X in the frame
-    blocks: list  # (d + 1, block) arrays: data transposed, with a row of ones
-    sq_norm_total: float  # sum of |data_i|^2
-
-
-_PARALLEL_WORK = 2**19  # distances per assignment pass from which threads pay off
-
-
-def _block_size(k: int) -> int:
-    """Points per block: keeps the (k, block) distance array in the CPU cache."""
-    return int(np.clip(2**16 // k, 256, 8192))
-
-
-def _prepare(X: np.ndarray, k: int, *others: np.ndarray) -> _Prepared:
-    """Put X in a frame (that also holds ``others``, e.g. centers) and cut it into blocks."""
-    frame = _frame(X, *others)
-    data = frame.to_frame(X)
-    size = _block_size(k)
-    blocks = []
-    for start in range(0, len(data), size):
-        chunk = data[start : start + size]
-        block = np.empty((data.shape[1] + 1, len(chunk)))
-        block[:-1] = chunk.T
-        block[-1] = 1.0
-        blocks.append(block)
-    return _Prepared(frame, data, blocks, float(np.einsum("ij,ij->", data, data)))
-
-
-def _assign_pass(prepared: _Prepared, scaled_centers: np.ndarray) -> tuple[np.ndarray, float]:
-    """The assignment step over the prepared blocks: labels and inertia (in the frame).
-
-    For each block one matrix product gives ``|c|^2 - 2 x.c`` for all centers
-    at once.  Its smallest entry per point, plus ``|x|^2``, is the squared
-    distance to the nearest center; a 0/1 matrix marking where that minimum
-    sits, multiplied by ``0, 1, ..., k-1``, gives the label (ties go to the
-    lowest index).  When the clusters are so tight that adding ``|x|^2``
-    back would cancel most digits, the inertia is summed directly instead.
-    """
-    k, d = scaled_centers.shape
-    weights = np.empty((k, d + 1))
-    weights[:, :-1] = -2.0 * scaled_centers
-    weights[:, -1] = np.einsum("ij,ij->i", scaled_centers, scaled_centers)
-    # one product with [0, 1, ..., k-1] and [1, 1, ..., 1] gives each point's
-    # label and the number of centers at its minimum (more than 1: a tie)
-    index_and_one = np.vstack([np.arange(k, dtype=np.float64), np.ones(k)])
-
-    def nearest_in(block: np.ndarray) -> tuple[np.ndarray, float]:
-        partial = weights @ block  # (k, block): |c|^2 - 2 x.c
-        nearest = partial.min(axis=0)
-        onehot = np.equal(partial, nearest, out=partial, casting="unsafe")
-        label_and_ties = index_and_one @ onehot
-        if label_and_ties[1].max() > 1:  # a point tied between centers
-            onehot *= np.cumsum(onehot, axis=0) == 1  # keep the lowest index, like argmin
-            label_and_ties = index_and_one @ onehot
-        return label_and_ties[0], nearest.sum()
-
-    passes = map_blocks(nearest_in, prepared.blocks, parallel=len(prepared.data) * k >= _PARALLEL_WORK)
-    label_values = np.concatenate([label_values for label_values, _ in passes])
-    min_total = sum((block_total for _, block_total in passes), 0.0)  # in block order, whatever the threads
-    labels = label_values.astype(np.intp)
-    inertia = float(min_total) + prepared.sq_norm_total
-    if inertia < 1e-4 * prepared.sq_norm_total:
-        offsets = prepared.data - scaled_centers[labels]
-        inertia = float(np.einsum("ij,ij->", offsets, offsets))
-    return labels, inertia
-
-
-def _cluster_sums(points: np.ndarray, labels: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per-cluster sums and counts of the points (one ``bincount`` per feature)."""
-    sums = np.stack([np.bincount(labels, weights=column, minlength=k) for column in points.T], axis=1)
-    return sums, np.bincount(labels, minlength=k).astype(np.float64)
-
-
-def _move_points(points, moved, old_labels, new_labels, sums, counts):
-    """Sums and counts after the points ``moved`` change cluster: only they are touched."""
-    gained_sums, gained_counts = _cluster_sums(points[moved], new_labels[moved], len(sums))
-    lost_sums, lost_counts = _cluster_sums(points[moved], old_labels[moved], len(sums))
-    return sums + gained_sums - lost_sums, counts + gained_counts - lost_counts
-
-
-def _rank_within_groups(groups: np.ndarray) -> np.ndarray:
-    """For each entry, how many earlier entries belong to the same group."""
-    order = np.argsort(groups, kind="stable")
-    sorted_groups = groups[order]
-    starts = np.flatnonzero(np.r_[True, sorted_groups[1:] != sorted_groups[:-1]])
-    first_of_group = np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
-    rank = np.empty(len(groups), dtype=np.intp)
-    rank[order] = np.arange(len(groups)) - first_of_group
-    return rank
-
-
-def _means(
-    points: np.ndarray, labels: np.ndarray, sums: np.ndarray, counts: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Cluster means of ``points`` from their sums and counts, and the labels they are the means of.
-
-    Each empty cluster takes one of the points farthest from their own
-    cluster's mean, never the last point of a cluster (module docstring);
-    those points change label.
-    """
-    empty = np.flatnonzero(counts == 0)
-    if empty.size == 0:
-        return sums / counts[:, None], labels
-    offsets = points - (sums / np.maximum(counts, 1)[:, None])[labels]
-    residual = np.einsum("ij,ij->i", offsets, offsets)
-    farthest_first = np.argsort(-residual, kind="stable")
-    spare = (residual[farthest_first] > 0) & (
-        _rank_within_groups(labels[farthest_first]) < counts[labels[farthest_first]] - 1
-    )
-    donors = farthest_first[spare][: empty.size]
-    lost_sums, lost_counts = _cluster_sums(points[donors], labels[donors], len(sums))
-    sums, counts = sums - lost_sums, counts - lost_counts
-    sums[empty[: donors.size]] = points[donors]
-    counts[empty[: donors.size]] = 1
-    sums[empty[donors.size :]] = points[farthest_first[0]]  # no point to spare: a duplicate center
-    labels = labels.copy()
-    labels[donors] = empty[: donors.size]
-    return sums / np.maximum(counts, 1)[:, None], labels
 
 
 def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
@@ -395,20 +218,20 @@ def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator) -> np.n
     return chosen
 
 
-def _start(X: np.ndarray, k: int, init: object, rng) -> tuple[_Prepared, np.ndarray]:
+def _start(X: np.ndarray, k: int, init: object, rng) -> tuple[engine.Prepared, np.ndarray]:
     """The prepared data and the initial centers, from a method name or an array."""
     rng = check_rng(rng)  # checked even when an array start leaves it unused
     if isinstance(init, str):
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
-        prepared = _prepare(X, k)
+        prepared = engine.prepare(X, k)
         if init == "random":
             return prepared, X[rng.choice(len(X), size=k, replace=False)]
         return prepared, X[_kmeans_plusplus(prepared.data, k, rng)]
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")
-    return _prepare(X, k, centers), centers.copy()
+    return engine.prepare(X, k, centers), centers.copy()
 
 
 # --------------------------------------------------------------------------
@@ -447,9 +270,14 @@ def assign(X: object, centers: object) -> np.ndarray:
     """
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
-    prepared = _prepare(X, len(centers), centers)
-    labels, _ = _assign_pass(prepared, prepared.frame.to_frame(centers))
-    return labels
+    # shifted and scaled by powers of two: no overflow, no lost digits
+    frame = unit_frame(X, centers)
+    points, centers = frame.to_frame(X), frame.to_frame(centers)
+    # |x_i - mu_k|^2 = |x_i|^2 - 2 x_i.mu_k + |mu_k|^2, and |x_i|^2 is
+    # the same for every center k: leave it out
+    sq_distances_less_norm = (centers**2).sum(axis=1) - 2 * points @ centers.T
+    # the nearest center; a tie goes to the lowest index
+    return np.argmin(sq_distances_less_norm, axis=1)
 
 
 def update(X: object, labels: object, k: int) -> np.ndarray:
@@ -489,9 +317,15 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
     X = _check_X(X)
     k = _check_k(k, len(X))
     labels = check_labels(labels, len(X), k)
-    frame = _frame(X)
-    data = frame.to_frame(X)
-    return frame.from_frame(_means(data, labels, *_cluster_sums(data, labels, k))[0])
+    # shifted and scaled by powers of two: the sums keep their digits
+    frame = unit_frame(X)
+    points = frame.to_frame(X)
+    # (n, k) of True and False: is point i in cluster c?
+    in_cluster = labels[:, None] == np.arange(k)
+    sums, counts = in_cluster.T @ points, in_cluster.sum(axis=0)
+    if np.any(counts == 0):  # an empty cluster takes a far point
+        sums, counts, _ = engine.relocate_empty(points, labels, sums, counts)
+    return frame.from_frame(sums / counts[:, None])  # each cluster's mean
 
 
 def inertia(X: object, centers: object, labels: object = None) -> float:
@@ -529,7 +363,7 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
     labels = assign(X, centers) if labels is None else check_labels(labels, len(X), len(centers))
-    frame = _frame(X, centers)
+    frame = unit_frame(X, centers)
     residual = frame.to_frame(X) - frame.to_frame(centers)[labels]
     return frame.in_units(np.einsum("ij,ij->", residual, residual))
 
@@ -573,13 +407,14 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     X = _check_X(X)
     result = _check_result(result, X=X)
     k = len(result.centers)
-    frame = _frame(X)
+    frame = unit_frame(X)
     data = frame.to_frame(X)
     values = np.empty(2 * result.n_iter + 1)
     values[0::2] = [step.inertia for step in result.history]
     for t, (before, after) in enumerate(zip(result.history, result.history[1:])):  # over iterations
         labels = assign(X, before.centers)
-        _, labels = _means(data, labels, *_cluster_sums(data, labels, k))  # as the update relocated them
+        # the labels as the update left them, after relocating points to empty clusters
+        _, _, labels = engine.relocate_empty(data, labels, *engine.cluster_sums(data, labels, k))
         values[2 * t + 1] = inertia(X, after.centers, labels)
     return values
 
@@ -711,34 +546,8 @@ def fit(
     tol = check_float(tol, "tol", minimum=0.0)
 
     prepared, initial = _start(X, k, init, rng)
-    frame = prepared.frame
-    # scikit-learn's rule, in the frame: tol times the mean variance of the data
-    tol_shift = tol * float(np.var(prepared.data, axis=0).mean())
-
-    centers = read_only(initial)
-    scaled = frame.to_frame(centers)
-    labels, objective = _assign_pass(prepared, scaled)
-    sums, counts = _cluster_sums(prepared.data, labels, k)
-    history = [KMeansStep(centers, frame.in_units(objective))]
-    converged = False
-    n_iter = 0
-    while n_iter < max_iter and not converged:
-        centers = read_only(frame.from_frame(_means(prepared.data, labels, sums, counts)[0]))
-        # work with exactly the centers reported, so labels == assign(X, centers)
-        new_scaled = frame.to_frame(centers)
-        shift = float(np.sum((new_scaled - scaled) ** 2))
-        scaled = new_scaled
-        new_labels, objective = _assign_pass(prepared, scaled)
-        history.append(KMeansStep(centers, frame.in_units(objective)))
-        n_iter += 1
-        moved = np.flatnonzero(new_labels != labels)
-        converged = shift <= tol_shift or moved.size == 0
-        if moved.size > len(X) // 2:  # most points moved: summing afresh is cheaper
-            sums, counts = _cluster_sums(prepared.data, new_labels, k)
-        elif moved.size:  # add and remove just the points that moved
-            sums, counts = _move_points(prepared.data, moved, labels, new_labels, sums, counts)
-        labels = new_labels
-
+    steps, labels, n_iter, converged = engine.run(prepared, read_only(initial), max_iter, tol)
+    history = [KMeansStep(centers, objective) for centers, objective in steps]
     return KMeansResult(
         centers=history[-1].centers,
         labels=read_only(labels),

@@ -249,21 +249,30 @@ def _patterns(X: np.ndarray) -> list[_Pattern]:
     return patterns
 
 
-def _e_step(X: np.ndarray, patterns: list[_Pattern], params: Params) -> tuple[Expectations, float]:
+def _e_step(
+    X: np.ndarray, patterns: list[_Pattern], params: Params
+) -> tuple[Expectations, float]:
     """The E-step over ``patterns`` of ``X``: filled rows, summed conditional covariance, log-likelihood."""
     mean, covariance = params
     filled = X.copy()
     spread = np.zeros_like(covariance)
     log_likelihood = 0.0
-    with np.errstate(over="ignore", invalid="ignore"):  # checked once, below
+    with np.errstate(over="ignore", invalid="ignore"):  # checked below
         for pattern in patterns:
-            log_likelihood += _pattern_step(pattern, mean, covariance, filled, spread)
+            log_likelihood += _pattern_step(
+                pattern, mean, covariance, filled, spread
+            )
+    _check_finite(log_likelihood, filled, spread)
+    spread = (spread + spread.T) / 2  # symmetric to the last bit
+    return Expectations(filled, spread), float(log_likelihood)
+
+
+def _check_finite(log_likelihood: float, filled: np.ndarray, spread: np.ndarray) -> None:
     if not (np.isfinite(log_likelihood) and np.isfinite(filled).all() and np.isfinite(spread).all()):
         raise ValueError(
             "params are so far from X, in units of params.covariance, that the E-step "
             "overflows float64 (the data are all but impossible under them); start closer to X"
         )
-    return Expectations(filled, (spread + spread.T) / 2), float(log_likelihood)
 
 
 def _whiten(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -279,22 +288,35 @@ def _whiten(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray) -> tupl
     return chol, np.linalg.solve(chol, (pattern.values - mean[o]).T)
 
 
-def _pattern_step(pattern: _Pattern, mean: np.ndarray, covariance: np.ndarray,
-                  filled: np.ndarray, spread: np.ndarray) -> float:
+def _pattern_step(
+    pattern: _Pattern,
+    mean: np.ndarray,
+    covariance: np.ndarray,
+    filled: np.ndarray,
+    spread: np.ndarray,
+) -> float:
     """One pattern's share of the E-step: fill its rows and add to ``spread``; return its log-likelihood."""
     o, m, n_rows = pattern.observed, pattern.missing, len(pattern.rows)
-    if o.size == 0:  # nothing observed: the fill is the mean, as uncertain as the data
+    if o.size == 0:  # nothing observed: the mean, as uncertain as the data
         filled[pattern.rows] = mean
         spread += n_rows * covariance
         return 0.0
+    # Sigma_oo = L L^T, and L^-1 (x_o - mu_o) for each row
     chol, whitened = _whiten(pattern, mean, covariance)
-    log_det = 2 * np.log(np.diagonal(chol)).sum()
+    log_det = 2 * np.log(np.diagonal(chol)).sum()  # log |Sigma_oo|
     if m.size:
-        # Cov_mo Cov_oo^-1 (x_o - mean_o) = coupling^T whitened, with coupling = L^-1 Cov_om
+        # Sigma_mo Sigma_oo^-1 (x_o - mu_o) = coupling^T whitened,
+        # with coupling = L^-1 Sigma_om
         coupling = np.linalg.solve(chol, covariance[np.ix_(o, m)])
+        # E[x_m | x_o]
         filled[np.ix_(pattern.rows, m)] = mean[m] + whitened.T @ coupling
-        spread[np.ix_(m, m)] += n_rows * (covariance[np.ix_(m, m)] - coupling.T @ coupling)
-    return -0.5 * (n_rows * (o.size * _LOG_2PI + log_det) + np.sum(whitened**2))
+        # Cov[x_m | x_o] = Sigma_mm - Sigma_mo Sigma_oo^-1 Sigma_om,
+        # the same for every row of the pattern
+        conditional = covariance[np.ix_(m, m)] - coupling.T @ coupling
+        spread[np.ix_(m, m)] += n_rows * conditional
+    # the rows' log N(x_o | mu_o, Sigma_oo), added up
+    constant = n_rows * (o.size * _LOG_2PI + log_det)
+    return -0.5 * (constant + np.sum(whitened**2))
 
 
 def e_step(X: object, params: Params) -> tuple[Expectations, float]:
@@ -387,23 +409,37 @@ class _SingularCovariance(ValueError):
     pass
 
 
-def _m_step(filled: np.ndarray, conditional_covariance: np.ndarray, reg_covar: float) -> Params:
+def _m_step(
+    filled: np.ndarray, conditional_covariance: np.ndarray, reg_covar: float
+) -> Params:
+    """:func:`m_step` on checked expectations: the mean of the filled rows, their scatter plus the correction."""
     n_samples, d = filled.shape
-    mean = column_means(filled)
+    mean = column_means(filled)  # mu: the mean of the filled rows
     centered = filled - mean
+    # Sigma: their scatter, plus the correction, over n
     with np.errstate(over="ignore", invalid="ignore"):
-        covariance = (centered.T @ centered + conditional_covariance) / n_samples
+        scatter = centered.T @ centered + conditional_covariance
+        covariance = scatter / n_samples
+    _check_covariance_left(covariance)
+    covariance = (covariance + covariance.T) / 2  # symmetric to the last bit
+    covariance[np.diag_indices(d)] += reg_covar
+    _check_not_singular(covariance)
+    return Params(mean, covariance)
+
+
+def _check_covariance_left(covariance: np.ndarray) -> None:
     if not np.isfinite(covariance).all():
         raise ValueError("the covariance estimate overflows float64; rescale the data or reg_covar")
-    covariance = (covariance + covariance.T) / 2
-    covariance[np.diag_indices(d)] += reg_covar
+
+
+def _check_not_singular(covariance: np.ndarray) -> None:
     if singular_components(covariance[None]):
+        d = len(covariance)
         raise _SingularCovariance(
             "the covariance estimate is singular: the data do not determine a "
             f"{d} x {d} covariance (too few rows observe the features together, or a "
             "feature is a linear function of others); pass reg_covar > 0, or drop features"
         )
-    return Params(mean, covariance)
 
 
 def m_step(expectations: Expectations, *, reg_covar: float = 0.0) -> Params:

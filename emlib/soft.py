@@ -37,7 +37,9 @@ distance: ``exp(-beta * 900)`` underflows to 0 in float64, but a point at
 squared distances 900 and 841 from two centers still gets the right
 responsibilities, ``(1 / (1 + e**59), e**59 / (1 + e**59))``, and never
 ``0 / 0``.  Inside :func:`fit` the M-step works from log-responsibilities
-too.  Nothing loops over data points in Python.
+too (``_weighted_means``, the same weighted mean as :func:`update`;
+tests/test_engine.py checks that they agree).  Nothing loops over data
+points in Python.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em, kmeans
-from ._math import log_normalize
+from ._math import Frame, log_normalize, unit_frame
 from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, read_only
 
 __all__ = [
@@ -116,7 +118,7 @@ def _check_beta(beta: object, *, positive: bool = False) -> float:
 class _Distances(NamedTuple):
     """Squared distances ``scale**2 * in_frame``, and the data in the frame."""
 
-    frame: object           # kmeans._Frame
+    frame: Frame
     data: np.ndarray        # (n, d): X in the frame
     in_frame: np.ndarray    # (n, k): squared distances in the frame
     nearest: np.ndarray     # (n,): each row's smallest entry of in_frame
@@ -132,29 +134,36 @@ def _distances_in(frame, data: np.ndarray, centers: np.ndarray) -> _Distances:
     scaled = frame.to_frame(centers)
     in_frame = np.empty((len(data), len(scaled)))
     for index, center in enumerate(scaled):
-        offsets = data - center
+        offsets = data - center  # x_i - mu_k for every point i
         in_frame[:, index] = np.einsum("ij,ij->i", offsets, offsets)
     return _Distances(frame, data, in_frame, in_frame.min(axis=1))
 
 
 def _distances(X: np.ndarray, centers: np.ndarray) -> _Distances:
     """:func:`_distances_in` a frame that holds ``X`` and ``centers``."""
-    frame = kmeans._frame(X, centers)
+    frame = unit_frame(X, centers)
     return _distances_in(frame, frame.to_frame(X), centers)
 
 
-def _log_resp(distances: _Distances, beta: float) -> tuple[np.ndarray, np.ndarray]:
+def _log_resp(
+    distances: _Distances, beta: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Log-responsibilities ``(n, k)``, and ``beta * (squared distance - nearest)`` summed out.
 
     Returns ``(log_resp, log_totals)`` where ``log_totals[i]`` is
     ``log(sum_k exp(-beta * (D_ik - D_i,nearest)))`` with ``D`` the squared
     distances, between 0 and ``log k``.
     """
-    excess = distances.in_frame - distances.nearest[:, None]  # >= 0, exactly 0 at the nearest
+    # each point's squared distances less the nearest: >= 0, 0 at the nearest
+    excess = distances.in_frame - distances.nearest[:, None]
     with np.errstate(over="ignore"):
+        # beta in the frame's units (scale is a power of two: exact, or inf)
         factor = beta * distances.frame.scale * distances.frame.scale
-        log_weights = -factor * excess if np.isfinite(factor) else np.where(excess == 0, 0.0, -np.inf)
-    return log_normalize(log_weights)
+        if np.isfinite(factor):
+            log_weights = -factor * excess
+        else:  # a beta beyond float64: only the nearest centers count
+            log_weights = np.where(excess == 0, 0.0, -np.inf)
+    return log_normalize(log_weights)  # the softmax over k, by log-sum-exp
 
 
 def _log_likelihood(distances: _Distances, beta: float, log_totals: np.ndarray) -> float:
@@ -308,8 +317,10 @@ def responsibilities(X: object, centers: object, beta: float) -> np.ndarray:
     X = _check_X(X)
     centers = kmeans._check_centers(centers, X.shape[1])
     beta = _check_beta(beta)
-    log_resp, _ = _log_resp(_distances(X, centers), beta)
-    return np.exp(log_resp)
+    distances = _distances(X, centers)  # every |x_i - mu_k|^2
+    # the log of the softmax of -beta |x_i - mu_k|^2 over k
+    log_resp, _ = _log_resp(distances, beta)
+    return np.exp(log_resp)  # r_ik
 
 
 def update(X: object, resp: object) -> np.ndarray:
@@ -353,15 +364,23 @@ def update(X: object, resp: object) -> np.ndarray:
     """
     X = _check_X(X)
     resp = check_resp(resp, len(X))
+    _check_every_center_has_weight(resp)
+    # shifted and scaled by powers of two: the sums keep their digits
+    frame = unit_frame(X)
+    # each column's largest entry 1: no subnormal weights, the same ratios
+    relative = resp / resp.max(axis=0)
+    sums = relative.T @ frame.to_frame(X)  # sum_i r_ik x_i, times a constant
+    counts = relative.sum(axis=0)  # N_k = sum_i r_ik, times the same constant
+    return frame.from_frame(sums / counts[:, None])  # mu_k
+
+
+def _check_every_center_has_weight(resp: np.ndarray) -> None:
     empty = ~np.any(resp > 0, axis=0)
     if np.any(empty):
         raise ValueError(
             f"resp gives center {int(np.argmax(empty))} no weight at all (its column is all 0), "
             "so its weighted mean is undefined"
         )
-    frame = kmeans._frame(X)
-    relative = resp / resp.max(axis=0)  # each column's largest entry 1: no subnormal weights
-    return frame.from_frame((relative.T @ frame.to_frame(X)) / relative.sum(axis=0)[:, None])
 
 
 def log_likelihood(X: object, centers: object, beta: float) -> float:
@@ -533,7 +552,7 @@ def fit(
         if len(start) > len(X):
             raise ValueError(f"k_or_centers must have at most n_samples = {len(X)} rows; got {len(start)}")
     # one frame for the whole fit: the centers stay within the data's range
-    frame = kmeans._frame(X, start)
+    frame = unit_frame(X, start)
     data = frame.to_frame(X)
 
     def expectation(params: Params) -> tuple[tuple[_Distances, np.ndarray], float]:

@@ -1,5 +1,7 @@
 """The fast paths agree with the textbook verbs.
 
+Gaussian mixtures
+-----------------
 ``gmm.e_step`` and ``gmm.m_step`` are EM as the book derives it, in plain
 numpy; ``gmm.fit``, ``gmm.log_density`` and ``gmm.predict`` run on
 ``emlib._engine.gmm`` (blocks of rows, whitening in one product, sufficient
@@ -16,6 +18,27 @@ feature: far from a component (a distance of 5e4, say) that leaves about
 whichever way it is computed, and so relatively in the responsibility.  An expected log-likelihood is a
 sum of terms of both signs (a narrow component's log-density is positive):
 its error is relative to the sum of their sizes, not to the total.
+
+k-means
+-------
+``kmeans.assign`` and ``kmeans.update`` are the two steps in plain numpy;
+``kmeans.fit`` runs on ``emlib._engine.kmeans`` (blocks, threads, sums kept
+from one iteration to the next).  Both compute ``|c|^2 - 2 x.c`` in the same
+frame, but not in the same order of additions, so a point whose two nearest
+centers are equally near to rounding may be given either; every other point
+gets the same label, and the centers agree to 1e-12 of the data's range.
+
+Soft k-means
+------------
+``soft.fit`` keeps the responsibilities as logarithms between its steps;
+its iterations are ``soft.responsibilities`` and ``soft.update``.
+
+Two coins
+---------
+``coins.e_step`` and ``coins.m_step`` take and give responsibilities;
+``coins.fit`` keeps them as logarithms between the two steps, so that a
+responsibility of e^-1000 still counts.  Where nothing underflows, its
+iterations are the verbs' to 1e-12.
 """
 
 import numpy as np
@@ -32,8 +55,9 @@ from test_laws import (
     units,
 )
 
-from emlib import gmm
+from emlib import coins, gmm, kmeans, soft
 from emlib._engine import gmm as engine
+from emlib._engine import kmeans as kmeans_engine
 from emlib._math import weighted_logs
 
 RTOL = 1e-12
@@ -55,7 +79,8 @@ def test_e_step_gives_the_engines_responsibilities_and_log_likelihood(kind, clou
     largest = np.where(resp > TINY, np.abs(log_densities), 0).max(axis=1, keepdims=True)  # of those that count
     assert_close(resp, np.exp(log_resp), atol=TINY, rtol=RTOL + 8 * cloud.X.shape[1] * EPS * largest)
     assert_close(log_likelihood, log_density.sum(), rtol=RTOL)
-    assert_close(gmm.log_density(cloud.X, params), log_density, rtol=RTOL)
+    # a log-density near 0 is a sum of terms of either sign: its error is relative to their size
+    assert_close(gmm.log_density(cloud.X, params), log_density, atol=RTOL * (largest[:, 0] + 1), rtol=RTOL)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -126,3 +151,84 @@ def test_predict_is_the_e_steps_most_responsible_component(kind, cloud, distance
     labels = gmm.predict(cloud.X, params)
     chosen = resp[np.arange(len(resp)), labels]
     assert_close(chosen, resp.max(axis=1), rtol=RTOL)  # the largest, or tied with it to rounding
+
+
+def assert_nearest(X: np.ndarray, centers: np.ndarray, labels: np.ndarray, expected: np.ndarray) -> None:
+    """``labels`` are ``expected``, but where a point is as near (to rounding) to both centers they name."""
+    frame = kmeans_engine.prepare(X, len(centers), centers).frame
+    points, scaled = frame.to_frame(X), frame.to_frame(centers)
+    offsets = points[:, None, :] - scaled  # (n, k, d)
+    sq_distances = np.einsum("nkd,nkd->nk", offsets, offsets)
+    rows = np.arange(len(X))
+    size = np.einsum("nd,nd->n", points, points) + np.einsum("kd,kd->k", scaled, scaled).max()
+    assert_close(sq_distances[rows, labels], sq_distances[rows, expected], atol=16 * EPS * size, rtol=0)
+    assert np.mean(labels == expected) >= 0.9 or len(X) < 10  # ties to rounding are rare
+
+
+@given(cloud=clouds(), seed=SEEDS)
+def test_assign_gives_the_engines_labels(cloud, seed):
+    X, rng = cloud.X, np.random.default_rng(seed)
+    centers = X[rng.choice(len(X), cloud.k, replace=False)] + rng.normal(size=(cloud.k, X.shape[1])) * units(X)
+    prepared = kmeans_engine.prepare(X, cloud.k, centers)
+    labels, inertia = kmeans_engine.assign_pass(prepared, prepared.frame.to_frame(centers))
+    expected = kmeans.assign(X, centers)
+    assert_nearest(X, centers, labels, expected)
+    assert_close(prepared.frame.in_units(inertia), kmeans.inertia(X, centers, expected), rtol=1e-10)
+
+
+@given(cloud=clouds(), seed=SEEDS, empty=st.integers(0, 2))
+def test_update_gives_the_engines_centers(cloud, seed, empty):
+    """Empty clusters included: both relocate them by the same rule."""
+    X, rng = cloud.X, np.random.default_rng(seed)
+    k = min(cloud.k + empty, len(X))
+    labels = rng.integers(max(k - empty, 1), size=len(X))  # the last clusters may be empty
+    prepared = kmeans_engine.prepare(X, k)
+    sums, counts = kmeans_engine.cluster_sums(prepared.data, labels, k)
+    sums, counts, _ = kmeans_engine.relocate_empty(prepared.data, labels, sums, counts)
+    expected = prepared.frame.from_frame(sums / counts[:, None])
+    assert_close(kmeans.update(X, labels, k), expected, atol=RTOL * units(X), rtol=RTOL)
+
+
+@given(cloud=clouds(rows_per_k=2), seed=SEEDS)
+def test_kmeans_fit_takes_the_verbs_steps(cloud, seed):
+    """Each iteration of ``kmeans.fit`` is an ``assign`` and an ``update``: same centers, same labels."""
+    X = cloud.X
+    result = kmeans.fit(X, cloud.k, rng=seed, tol=0)
+    unit = units(X)
+    for before, after in zip(result.history, result.history[1:]):
+        labels = kmeans.assign(X, before.centers)
+        assert_close(after.centers, kmeans.update(X, labels, cloud.k), atol=1e-10 * unit, rtol=1e-10)
+        assert_close(before.inertia, kmeans.inertia(X, before.centers, labels), rtol=1e-10,
+                     atol=1e-12 * float(np.sum(unit**2)) * len(X))
+    assert_nearest(X, result.centers, result.labels, kmeans.assign(X, result.centers))
+
+
+@given(seed=SEEDS, n_rows=st.integers(1, 12), k=st.integers(2, 4), tosses=st.sampled_from([1, 10, 100]),
+       estimate_weights=st.booleans())
+def test_coins_fit_takes_the_verbs_steps(seed, n_rows, k, tosses, estimate_weights):
+    rng = np.random.default_rng(seed)
+    heads = rng.binomial(tosses, rng.uniform(0.1, 0.9), size=n_rows)
+    start = np.sort(rng.uniform(0.05, 0.95, size=k))
+    result = coins.fit(heads, tosses, start, estimate_weights=estimate_weights, max_iter=5, tol=0)
+    params = result.history[0].params
+    for step in result.history:
+        assert_close(step.params.theta, params.theta, rtol=1e-12)
+        assert_close(step.params.weights, params.weights, rtol=1e-12)
+        assert_close(step.log_likelihood, coins.log_likelihood(heads, tosses, *params), atol=RTOL * n_rows, rtol=RTOL)
+        resp = coins.e_step(heads, tosses, *params)
+        log_resp, _ = coins._log_resp(heads, tosses, params)
+        assert_close(resp, np.exp(log_resp), rtol=RTOL)
+        weights = resp.mean(axis=0) if estimate_weights else params.weights
+        params = coins.Params(coins.m_step(heads, tosses, resp), weights)
+
+
+@given(cloud=clouds(rows_per_k=2), seed=SEEDS, stiffness=st.sampled_from([0.01, 1.0, 100.0]))
+def test_soft_fit_takes_the_verbs_steps(cloud, seed, stiffness):
+    X, unit = cloud.X, units(cloud.X)
+    beta = stiffness / float(np.mean(unit**2))
+    result = soft.fit(X, cloud.k, beta, rng=seed, tol=0, max_iter=4)
+    for before, after in zip(result.history, result.history[1:]):
+        resp = soft.responsibilities(X, before.params.centers, beta)
+        assert_close(before.log_likelihood, soft.log_likelihood(X, before.params.centers, beta), rtol=1e-10)
+        if resp.max(axis=0).min() > 0:  # (a center with no weight at all keeps its place; update refuses it)
+            assert_close(after.params.centers, soft.update(X, resp), atol=1e-10 * unit, rtol=1e-10)

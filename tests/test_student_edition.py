@@ -14,6 +14,9 @@ import re
 from pathlib import Path
 
 import pytest
+from test_source import SHOWN, code_blocks
+
+from emlib import source
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("student_edition", ROOT / "scripts" / "student_edition.py")
@@ -203,3 +206,10 @@ def test_the_student_notebooks_are_what_the_student_book_offers_for_download(stu
         assert handed_out == student_edition.strip_solutions(_notebook(stem), chapter)
         download = student_build / "_build" / "html" / "_sources" / "book" / f"{stem}.ipynb"
         assert json.loads(download.read_text(encoding="utf-8"))["cells"] == handed_out["cells"]
+
+
+def test_the_student_book_shows_the_code_of_each_step(student_build):
+    for stem, cells in SHOWN.items():
+        page = (student_build / "_build" / "html" / "book" / f"{stem}.html").read_text(encoding="utf-8")
+        for functions in cells:
+            assert str(source.show(*functions)) in code_blocks(page), f"{stem}.html does not show {functions}"
