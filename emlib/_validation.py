@@ -14,7 +14,7 @@ import numpy as np
 
 __all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
            "check_rng", "read_only", "singular_components", "check_mixture",
-           "check_sample_weight"]
+           "check_sample_weight", "rounding_tolerance"]
 
 _COVARIANCE_KINDS = {3: "full", 2: "diag", 1: "spherical"}  # by the covariances' ndim
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
@@ -37,7 +37,10 @@ def check_array(
     Parameters
     ----------
     value
-        Anything ``numpy.asarray`` understands: a list, a tuple or an array.
+        Anything ``numpy.asarray`` understands: a list, a tuple or an array;
+        also a pandas DataFrame or Series, nullable columns included (``pd.NA``
+        becomes NaN, a missing entry).  A scipy sparse matrix is refused with
+        the advice to pass ``.toarray()``.
     name
         The argument's name, used in error messages.
     ndim
@@ -54,14 +57,24 @@ def check_array(
     Raises
     ------
     TypeError
-        If ``value`` is ``None``, a string, or an array that does not hold real
-        numbers (strings, objects, complex numbers).
+        If ``value`` is ``None``, a string, a sparse matrix, or an array that
+        does not hold real numbers (strings, objects, complex numbers).
     ValueError
         If it has the wrong number of dimensions, is empty, or holds NaN or
         infinity.
     """
     if value is None or isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be an array of real numbers; got {_describe(value)}")
+    if hasattr(value, "toarray") and hasattr(value, "nnz"):  # scipy.sparse
+        raise TypeError(
+            f"{name} is a sparse matrix ({type(value).__name__}); emlib needs a dense array: "
+            f"pass {name}.toarray()"
+        )
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas, nullable dtypes too
+        try:
+            value = value.to_numpy(dtype=np.float64, na_value=np.nan)  # pd.NA is a missing entry
+        except (TypeError, ValueError):  # not numbers: said below
+            pass
     if isinstance(value, np.ma.MaskedArray) and np.ma.getmaskarray(value).any():
         raise ValueError(
             f"{name} is a masked array with masked entries; emlib does not read masks: "
@@ -186,6 +199,20 @@ def check_labels(labels: object, n_samples: int, k: int | None = None, *, name: 
     return labels.astype(np.intp, copy=False)
 
 
+def rounding_tolerance(value: object, count: int) -> float:
+    """The relative error rounding may leave in a sum of ``count`` numbers given as ``value``: 1e-8 for float64.
+
+    Numbers stored in a lower precision (float32, as scikit-learn keeps a
+    float32 fit) are rounded to it, each by up to half its ``eps``; a sum of
+    ``count`` of them (probabilities that should add up to 1, the two
+    mirror entries of a covariance matrix) may be off by ``count`` times
+    that, and a little more.
+    """
+    dtype = getattr(value, "dtype", None)
+    eps = np.finfo(dtype).eps if dtype is not None and np.dtype(dtype).kind == "f" else 0.0
+    return max(1e-8, 2.0 * count * float(eps))
+
+
 def check_resp(
     resp: object, n_rows: int | None = None, *, data: str = "X", rows: str = "n_samples", name: str = "resp"
 ) -> np.ndarray:
@@ -193,15 +220,17 @@ def check_resp(
 
     With ``n_rows``, it must have one row per row of the data, whose name
     (``data``) and row count's name (``rows``) the messages use.  A row may
-    be off 1 by rounding (up to 1e-8).
+    be off 1 by rounding: up to 1e-8, or more for input of lower precision
+    (:func:`rounding_tolerance`).
     """
+    value = resp
     resp = check_array(resp, name, ndim=2, shape_hint=f"of shape ({rows}, k)", reshape_advice=False)
     if n_rows is not None and resp.shape[0] != n_rows:
         raise ValueError(f"{name} must have one row per row of {data} ({n_rows}); got shape {resp.shape}")
     if np.any(resp < 0) or np.any(resp > 1):
         raise ValueError(f"{name} must hold probabilities between 0 and 1")
     errors = np.abs(resp.sum(axis=1) - 1.0)
-    if errors.max() > 1e-8:
+    if errors.max() > rounding_tolerance(value, resp.shape[1]):
         row = int(np.argmax(errors))
         raise ValueError(f"each row of {name} must sum to 1; row {row} sums to {float(resp[row].sum())!r}")
     return resp
@@ -211,21 +240,26 @@ def check_rng(rng: object) -> np.random.Generator:
     """Return a ``numpy.random.Generator`` from ``rng``.
 
     ``rng`` may be ``None`` (fresh, unpredictable entropy), a non-negative int
-    seed, a ``numpy.random.SeedSequence`` or a ``Generator``, which is returned
-    as it is so that successive calls draw successive numbers.  Global random
-    state is never touched.
+    seed, a ``numpy.random.SeedSequence``, a ``Generator``, which is returned
+    as it is so that successive calls draw successive numbers, or a legacy
+    ``numpy.random.RandomState`` (as scikit-learn takes), from which a seed is
+    drawn: the same ``RandomState`` gives the same results, and successive
+    calls with it draw different numbers, as they would from the state
+    itself.  Global random state is never touched.
     """
     if isinstance(rng, np.random.Generator):
         return rng
     if rng is None or isinstance(rng, np.random.SeedSequence):
         return np.random.default_rng(rng)
+    if isinstance(rng, np.random.RandomState):
+        return np.random.default_rng(rng.randint(2**32, size=4, dtype=np.uint64))
     if isinstance(rng, numbers.Integral) and not isinstance(rng, (bool, np.bool_)):
         if rng < 0:
             raise ValueError(f"rng must be a non-negative seed; got {rng}")
         return np.random.default_rng(int(rng))
     raise TypeError(
-        "rng must be None, an int seed, a numpy.random.SeedSequence or a "
-        f"numpy.random.Generator; got {_describe(rng)}"
+        "rng must be None, an int seed, a numpy.random.SeedSequence, a numpy.random.Generator "
+        f"or a numpy.random.RandomState; got {_describe(rng)}"
     )
 
 
@@ -303,12 +337,12 @@ def check_mixture(
         )
     if (weights < 0).any():
         raise ValueError(f"{name}.weights must not be negative; got {weights.tolist()}")
-    if abs(weights.sum() - 1) > 1e-8:
+    if abs(weights.sum() - 1) > rounding_tolerance(params[0], k):
         raise ValueError(f"{name}.weights must sum to 1; they sum to {float(weights.sum())!r}")
     if ndim == 3:
         asymmetry = np.abs(covariances - covariances.swapaxes(1, 2)).max(axis=(1, 2))
         scale = np.abs(covariances).max(axis=(1, 2))
-        bad = np.flatnonzero(asymmetry > 1e-8 * scale)
+        bad = np.flatnonzero(asymmetry > rounding_tolerance(raw, 4) * scale)
         if bad.size:
             raise ValueError(
                 f"{name}.covariances[{bad[0]}] is not symmetric (entries differ from their "

@@ -75,7 +75,7 @@ def make_blobs(
         How many points each cloud gets.
     std : float or array-like of k floats
         The standard deviation of each cloud along every axis, positive.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns
@@ -89,7 +89,7 @@ def make_blobs(
     ------
     TypeError
         If ``centers`` or ``std`` does not hold real numbers, ``n_per_cluster`` does not hold
-        integers, or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+        integers, or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
         If ``centers`` is not a finite, non-empty 2-d array; ``n_per_cluster`` or ``std`` is
         neither one number nor ``k`` numbers; a count is below 1; a ``std`` is not finite or
@@ -140,7 +140,7 @@ def stretched_clouds(n_per_cluster: int = 100, *, rng=None) -> tuple[np.ndarray,
     ----------
     n_per_cluster : int
         How many points each cloud gets, at least 1.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns

@@ -666,7 +666,7 @@ def fit(
         log-likelihood is returned.  A start whose run collapses (see
         Raises) is skipped; only if every start collapses is that an error.
         Must be 1 when ``k_or_params`` is a :class:`Params`.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The randomness of the starts.
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights of the rows: a row of weight 2 counts as two
@@ -796,7 +796,7 @@ def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]
         The mixture, any covariance type.
     n : int
         The number of points, at least 0.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns
@@ -810,7 +810,7 @@ def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]
     ------
     TypeError
         If ``params`` is not a :class:`Params` of arrays of real numbers, ``n`` is not an
-        integer, or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+        integer, or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
         If ``params`` is inconsistent with itself (as in :func:`covariance_type_of`), ``n`` is
         negative, or ``rng`` is a negative seed.

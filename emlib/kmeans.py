@@ -48,6 +48,7 @@ agree.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -437,7 +438,7 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
         Vassilvitskii's bound on the expected inertia, 8 (ln k + 2) times the
         smallest, is proved for one draw per center; it does not carry over
         to this greedy variant.)
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns
@@ -449,7 +450,7 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
     ------
     TypeError
         If ``X`` does not hold real numbers, ``k`` is not an integer, ``method`` is not a string,
-        or ``rng`` is not None, an int, a ``SeedSequence`` or a ``Generator``.
+        or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array, ``k`` is outside ``1 .. n_samples``,
         ``method`` is not one of the names above, or ``rng`` is a negative seed.
@@ -469,6 +470,19 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
         raise ValueError(f"method must be one of {INIT_METHODS}; got {method!r}")
     _, centers = _start(X, k, method, rng)
     return centers
+
+
+def _warn_of_duplicate_centers(centers: np.ndarray, k: int) -> None:
+    """Say so when fewer than ``k`` distinct centers are left, as scikit-learn does."""
+    distinct = len(np.unique(centers, axis=0))
+    if distinct < k:
+        warnings.warn(
+            f"k-means found {distinct} distinct clusters, fewer than k = {k}: some centers coincide "
+            "(X has fewer distinct points than k, or init repeats a row); use a smaller k, or drop "
+            "the repeated rows of init",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def fit(
@@ -499,7 +513,7 @@ def fit(
         (scikit-learn's rule).  Iterations also stop, whatever ``tol``, as soon
         as an assignment repeats the previous one: from there nothing can
         change.  ``tol=0`` therefore runs to that fixed point.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness for ``init``; unused when ``init`` is an array.
 
     Returns
@@ -512,14 +526,21 @@ def fit(
     ------
     TypeError
         If ``X`` (or an array ``init``) does not hold real numbers, ``k``/``max_iter`` is not an
-        integer, ``tol`` is not a real number, or ``rng`` is not None, an int, a ``SeedSequence``
-        or a ``Generator``.
+        integer, ``tol`` is not a real number, or ``rng`` is not None, an int, a ``SeedSequence``,
+        a ``Generator`` or a ``RandomState``.
     ValueError
         If ``X`` is not 2-d, empty or not finite; ``k`` is outside
         ``1 .. n_samples``; ``init`` is an unknown method name, or an array that is not finite
         or not of shape ``(k, n_features)``; ``max_iter`` or ``tol`` is negative, or ``tol`` is
         not finite; ``rng`` is a negative seed; the inertia overflows float64 (coordinates
         spread over about 1e154 or more: rescale X).
+
+    Warns
+    -----
+    UserWarning
+        If fewer than ``k`` distinct centers are left at the end (``X`` has
+        fewer distinct points than ``k``, or ``init`` repeats a row), as
+        scikit-learn warns; the result then repeats some centers.
 
     Notes
     -----
@@ -548,6 +569,7 @@ def fit(
     prepared, initial = _start(X, k, init, rng)
     steps, labels, n_iter, converged = engine.run(prepared, read_only(initial), max_iter, tol)
     history = [KMeansStep(centers, objective) for centers, objective in steps]
+    _warn_of_duplicate_centers(history[-1].centers, k)
     return KMeansResult(
         centers=history[-1].centers,
         labels=read_only(labels),

@@ -682,7 +682,7 @@ def draw_imputation(X: object, params: Params, *, rng=None) -> np.ndarray:
         The data, with NaN for each missing entry.
     params : Params
         A mean and covariance, usually ``fit(X).params``.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns
@@ -695,8 +695,8 @@ def draw_imputation(X: object, params: Params, *, rng=None) -> np.ndarray:
     Raises
     ------
     TypeError
-        As :func:`e_step`, or if ``rng`` is not None, an int, a ``SeedSequence`` or a
-        ``Generator``.
+        As :func:`e_step`, or if ``rng`` is not None, an int, a ``SeedSequence``, a
+        ``Generator`` or a ``RandomState``.
     ValueError
         As :func:`e_step`, or if ``rng`` is a negative seed.
 
@@ -792,7 +792,7 @@ def hide(
     by : int, optional
         For ``"MAR"``, the feature whose values decide; it must differ from
         ``column``.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness (used by ``"MCAR"`` only).
 
     Returns
@@ -804,7 +804,7 @@ def hide(
     TypeError
         If ``X`` does not hold real numbers, ``fraction`` is not a real number, ``mechanism`` is
         not a string, ``column`` or ``by`` is not an integer, or ``rng`` is not None, an int, a
-        ``SeedSequence`` or a ``Generator``.
+        ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array; ``fraction`` is not finite or outside
         ``[0, 1)``; ``mechanism`` is not one of the three; ``column`` or ``by`` is outside

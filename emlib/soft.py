@@ -470,7 +470,7 @@ def fit(
         Stop once an iteration raises the log-likelihood by less than ``tol``
         per point (the total by less than ``tol * n_samples``).  ``tol=0``
         runs exactly ``max_iter`` iterations.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness for ``init``; unused when the centers are
         given.
     callback : callable, optional

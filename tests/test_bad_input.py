@@ -151,11 +151,12 @@ def between_0_and_1(*, none: bool = False) -> list[Bad]:
 
 def generator() -> list[Bad]:
     """An ``rng=`` argument."""
-    kinds = r"must be None, an int seed, a numpy.random.SeedSequence or a numpy.random.Generator"
+    kinds = (r"must be None, an int seed, a numpy.random.SeedSequence, a numpy.random.Generator "
+             r"or a numpy.random.RandomState")
     return [
         Bad("string", "seed", TypeError, kinds),
         Bad("float", 1.5, TypeError, kinds),
-        Bad("legacy RandomState", np.random.RandomState(0), TypeError, kinds),
+        Bad("the module numpy.random", np.random, TypeError, kinds),
         Bad("negative seed", -1, ValueError, "must be a non-negative seed"),
     ]
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import mpmath
 import numpy as np
@@ -148,7 +149,9 @@ IDENTICAL_ROWS = [[0.1, -7.3], [3e30, 0.1], [1e300, -1e-300], [0.1, 0.1, 0.1]]
 @pytest.mark.parametrize("k", [1, 3, 30])
 def test_kmeans_puts_every_center_on_a_row_repeated_n_times(row, k):
     X = np.array([row] * 30)
-    result = kmeans.fit(X, k, rng=0)
+    says_so = pytest.warns(UserWarning, match=f"k-means found 1 distinct clusters, fewer than k = {k}")
+    with says_so if k > 1 else warnings.catch_warnings():
+        result = kmeans.fit(X, k, rng=0)
     # correct: the row itself, to an ulp, in every feature.  Hard for [1e300, -1e-300]: one frame scale
     # serves every feature, so the frame's origin must equal the row exactly (an exact column mean); an
     # origin off by an ulp of 1e300 would set that scale near 1e284 and round the -1e-300 feature to 0.
@@ -231,7 +234,8 @@ def test_kmeans_finds_a_few_points_repeated_many_times(seed):
 @pytest.mark.parametrize("k", [4, 7])
 def test_kmeans_with_more_clusters_than_distinct_points_duplicates_centers(k):
     X = repeated_points()
-    result = kmeans.fit(X, k, rng=1)
+    with pytest.warns(UserWarning, match=f"fewer than k = {k}: some centers coincide"):
+        result = kmeans.fit(X, k, rng=1)
     assert result.inertia == 0.0 and np.isfinite(result.centers).all()
     assert set(map(tuple, result.centers)) == set(map(tuple, POINTS))  # the extra centers are duplicates
     np.testing.assert_array_equal(result.centers[result.labels], X)
@@ -531,7 +535,12 @@ N_EQUALS_K = {
 @pytest.mark.parametrize("name", N_EQUALS_K)
 def test_kmeans_with_one_point_per_cluster_has_zero_inertia(name):
     X = N_EQUALS_K[name]
-    result = kmeans.fit(X, len(X), rng=0)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = kmeans.fit(X, len(X), rng=0)
+    # duplicated rows leave fewer distinct clusters than k, and k-means says so
+    assert [str(w.message).split(":")[0] for w in caught] == (
+        ["k-means found 2 distinct clusters, fewer than k = 4"] if name == "duplicates" else [])
     assert result.inertia == 0.0
     np.testing.assert_array_equal(result.centers[result.labels], X)
     np.testing.assert_array_equal(kmeans.update(X, np.arange(len(X)), len(X)), X)

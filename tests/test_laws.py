@@ -364,6 +364,7 @@ def inertia_rounding(X: np.ndarray) -> float:
     return 1e-10 * scatter + X.size * (len(X) * 1e-15 * np.abs(X).max()) ** 2 + 1e-300
 
 
+@pytest.mark.filterwarnings("ignore:k-means found .* distinct clusters")  # data with repeated points
 @given(kmeans_data(), st.sampled_from(kmeans.INIT_METHODS))
 def test_kmeans_inertia_never_rises(case, init):
     X, k, _, rng = case
@@ -404,6 +405,7 @@ def test_kmeans_update_step_cannot_raise_the_inertia(case):
     assert kmeans.inertia(X, new_centers) <= best_for_labels + scale
 
 
+@pytest.mark.filterwarnings("ignore:k-means found .* distinct clusters")  # data with repeated points
 @given(kmeans_data(), st.sampled_from(kmeans.INIT_METHODS))
 def test_kmeans_inertia_never_rises_at_the_half_steps(case, init):
     X, k, _, rng = case
@@ -515,6 +517,7 @@ def test_gmm_fit_does_not_depend_on_the_order_of_the_rows(kind, cloud):
 
 # Rounded data, where many points coincide, are left out here: there a point can be exactly as near to
 # two centers, or two points exactly as far from their mean, and which wins is then up to rounding.
+@pytest.mark.filterwarnings("ignore:k-means found .* distinct clusters")  # data with repeated points
 @given(kmeans_data(coincide=False))
 def test_kmeans_does_not_depend_on_the_order_of_the_rows(case):
     X, k, _, rng = case
@@ -522,9 +525,17 @@ def test_kmeans_does_not_depend_on_the_order_of_the_rows(case):
     order = rng.permutation(len(X))
     base = kmeans.fit(X, k, init=start, tol=0)
     shuffled = kmeans.fit(X[order], k, init=start, tol=0)
-    assert np.array_equal(shuffled.labels, base.labels[order])  # the labels move with their rows
+    # the labels move with their rows.  Only the numbers of two clusters may swap: when two clusters are
+    # empty and the two points of a third are the farthest from their mean, equally far but for rounding,
+    # which of them goes to which empty cluster is up to rounding, and the sums are added in another order
+    expected = base.labels[order]
+    renumber = np.full(k, -1)
+    renumber[expected] = shuffled.labels
+    assert np.array_equal(renumber[expected], shuffled.labels)  # the same clusters ...
+    used = np.unique(expected)
+    assert len(np.unique(renumber[used])) == len(used)  # ... each with one number
     rtol = position_rtol(X)
-    assert_close(shuffled.centers, base.centers, atol=rtol * units(X), rtol=rtol)
+    assert_close(shuffled.centers[renumber[used]], base.centers[used], atol=rtol * units(X), rtol=rtol)
     assert shuffled.n_iter == base.n_iter
     assert_close([s.inertia for s in shuffled.history], [s.inertia for s in base.history],
                  atol=inertia_rounding(X))
@@ -692,6 +703,7 @@ def fresh(value):
     return copy.deepcopy(value)
 
 
+@pytest.mark.filterwarnings("ignore:k-means found .* distinct clusters")  # data with repeated points
 @given(kmeans_data(), st.sampled_from(kmeans.INIT_METHODS))
 def test_kmeans_leaves_its_inputs_alone(case, method):
     X, k, _, rng = case

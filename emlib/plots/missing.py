@@ -306,7 +306,7 @@ def imputation_frames(
         Increasing fractions in ``[0, 1)``.
     columns, feature_names
         As in :func:`imputation_state`.
-    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
 
     Returns
@@ -320,7 +320,7 @@ def imputation_frames(
         If ``X`` or ``fractions`` is not an array of real numbers,
         ``columns`` is not a pair of integers, ``feature_names`` is not
         a sequence of strings, or ``rng`` is not None, an int, a
-        ``SeedSequence`` or a ``Generator``.
+        ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array; ``fractions`` is not a
         non-empty 1-d array increasing within ``[0, 1)``; ``columns`` does not

@@ -1,0 +1,157 @@
+"""Inputs as scikit-learn takes them: a RandomState, float32, pandas' nullable columns, sparse, few distinct points.
+
+Students come to emlib from scikit-learn, with scikit-learn's inputs.  Each
+case below was refused or misread before; here it works, or is refused with
+a message that says what to do.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse
+from sklearn.mixture import GaussianMixture
+
+from emlib import datasets, gmm, kmeans, missing, soft
+from emlib._validation import check_rng
+
+X, _ = datasets.make_blobs([(0.0, 0.0), (5.0, 0.0), (0.0, 5.0)], 40, 1.0, rng=7)
+TABLE = missing.hide(np.random.default_rng(1).normal(size=(60, 3)), 0.2, rng=2)
+
+# every function that takes rng=, called on small data: what it returns, as arrays
+DRAWS = {
+    "kmeans.init_centers": lambda rng: kmeans.init_centers(X, 3, rng=rng),
+    "kmeans.fit": lambda rng: kmeans.fit(X, 3, rng=rng).centers,
+    "soft.fit": lambda rng: soft.fit(X, 3, 0.5, rng=rng).params.centers,
+    "gmm.fit": lambda rng: gmm.fit(X, 3, rng=rng, n_init=2).params.means,
+    "gmm.sample": lambda rng: gmm.sample(gmm.Params([0.5, 0.5], [[0.0], [3.0]], [1.0, 2.0]), 20, rng=rng)[0],
+    "missing.hide": lambda rng: missing.hide(X, 0.3, rng=rng),
+    "missing.draw_imputation": lambda rng: missing.draw_imputation(TABLE, missing.fit(TABLE).params, rng=rng),
+    "datasets.make_blobs": lambda rng: datasets.make_blobs([(0.0, 0.0)], 10, rng=rng)[0],
+}
+
+
+# --------------------------------------------------------------------------
+# rng=np.random.RandomState(seed)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DRAWS)
+def test_a_random_state_is_taken_wherever_rng_is_and_gives_the_same_result_again(name):
+    draw = DRAWS[name]
+    np.testing.assert_array_equal(draw(np.random.RandomState(0)), draw(np.random.RandomState(0)))
+
+
+def test_a_random_state_used_twice_draws_different_numbers_like_the_state_itself():
+    state = np.random.RandomState(0)
+    first, second = check_rng(state).random(3), check_rng(state).random(3)
+    assert not np.array_equal(first, second)
+    again = np.random.RandomState(0)
+    np.testing.assert_array_equal(check_rng(again).random(3), first)
+
+
+def test_random_states_with_other_seeds_give_other_starts():
+    starts = {tuple(kmeans.init_centers(X, 3, rng=np.random.RandomState(seed)).ravel()) for seed in range(5)}
+    assert len(starts) > 1
+
+
+# --------------------------------------------------------------------------
+# float32
+# --------------------------------------------------------------------------
+
+
+def test_float32_weights_that_sum_to_1_in_float32_are_taken():
+    weights = np.array([0.3, 0.3, 0.4], np.float32)
+    assert abs(float(weights.astype(np.float64).sum()) - 1) > 1e-8  # 1.0000000298023224
+    params = gmm.Params(weights, [[0.0], [1.0], [2.0]], [1.0, 1.0, 1.0])
+    exact = gmm.Params(np.array([0.3, 0.3, 0.4]), [[0.0], [1.0], [2.0]], [1.0, 1.0, 1.0])
+    assert gmm.log_likelihood([[0.0]], params) == pytest.approx(gmm.log_likelihood([[0.0]], exact), abs=1e-7)
+
+
+def test_float32_responsibilities_are_taken_by_the_m_steps():
+    resp = np.random.default_rng(0).dirichlet([1.0, 1.0, 1.0], size=len(X))
+    resp32 = resp.astype(np.float32)
+    assert np.abs(resp32.astype(np.float64).sum(axis=1) - 1).max() > 1e-8
+    np.testing.assert_allclose(gmm.m_step(X, resp32).means, gmm.m_step(X, resp).means, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(soft.update(X, resp32), soft.update(X, resp), rtol=1e-5, atol=1e-5)
+
+
+def test_float32_is_held_to_float32_precision_not_more():
+    weights = np.array([0.3, 0.3, 0.41], np.float32)  # off by 0.01: not rounding
+    with pytest.raises(ValueError, match=r"params.weights must sum to 1; they sum to 1.01"):
+        gmm.log_likelihood([[0.0]], gmm.Params(weights, [[0.0], [1.0], [2.0]], [1.0, 1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"params.weights must sum to 1; they sum to 1.0000001"):
+        gmm.log_likelihood([[0.0]], gmm.Params(np.array([0.3, 0.3, 0.4000001]), [[0.0], [1.0], [2.0]],
+                                                [1.0, 1.0, 1.0]))
+
+
+@pytest.mark.parametrize("kind", ["full", "diag", "spherical"])
+def test_mixtures_fitted_by_scikit_learn_in_float32_are_taken(kind):
+    for seed in range(20):
+        data = np.random.default_rng(seed).normal(size=(200, 3)).astype(np.float32)
+        model = GaussianMixture(3, covariance_type=kind, random_state=seed).fit(data)
+        assert model.weights_.dtype == np.float32 or model.means_.dtype == np.float32
+        params = gmm.Params(model.weights_, model.means_, model.covariances_)
+        value = gmm.log_likelihood(data, params)
+        assert value == pytest.approx(model.score(data) * len(data), rel=1e-4)
+
+
+# --------------------------------------------------------------------------
+# pandas and scipy.sparse
+# --------------------------------------------------------------------------
+
+
+def test_a_data_frame_of_nullable_float64_columns_is_taken():
+    frame = pd.DataFrame({name: pd.array(column, dtype="Float64") for name, column in zip("ab", X.T)})
+    np.testing.assert_array_equal(kmeans.fit(frame, 3, rng=0).centers, kmeans.fit(X, 3, rng=0).centers)
+    np.testing.assert_allclose(gmm.fit(frame, 3, rng=0).params.means, gmm.fit(X, 3, rng=0).params.means, rtol=1e-12)
+
+
+def test_a_pandas_missing_value_is_a_hole():
+    frame = pd.DataFrame({name: pd.array(column, dtype="Float64") for name, column in zip("abc", TABLE.T)})
+    assert frame.isna().to_numpy().sum() == np.isnan(TABLE).sum() > 0
+    np.testing.assert_array_equal(missing.fit(frame).params.mean, missing.fit(TABLE).params.mean)
+    with pytest.raises(ValueError, match="X contains NaN; every entry must be finite"):
+        kmeans.fit(frame, 2, rng=0)
+
+
+def test_a_data_frame_of_text_is_refused_as_before():
+    with pytest.raises(TypeError, match="X must hold real numbers; got an array of dtype object"):
+        kmeans.fit(pd.DataFrame({"a": ["x", "y"], "b": ["z", "w"]}), 1)
+
+
+@pytest.mark.parametrize("make", [scipy.sparse.csr_matrix, scipy.sparse.csc_array, scipy.sparse.coo_matrix])
+def test_a_sparse_matrix_is_refused_with_what_to_do(make):
+    sparse = make(X)
+    message = rf"X is a sparse matrix \({type(sparse).__name__}\); emlib needs a dense array: pass X.toarray\(\)"
+    with pytest.raises(TypeError, match=message):
+        kmeans.fit(sparse, 3)
+    np.testing.assert_array_equal(kmeans.fit(sparse.toarray(), 3, rng=0).centers, kmeans.fit(X, 3, rng=0).centers)
+
+
+# --------------------------------------------------------------------------
+# k-means with fewer distinct points than k
+# --------------------------------------------------------------------------
+
+DUPLICATES = ("k-means found {} distinct clusters, fewer than k = {}: some centers coincide (X has fewer "
+              "distinct points than k, or init repeats a row); use a smaller k, or drop the repeated rows of init")
+
+
+def test_k_means_warns_when_fewer_distinct_clusters_than_k_are_left():
+    with pytest.warns(UserWarning, match=re.escape(DUPLICATES.format(3, 4))):
+        result = kmeans.fit([[0, 0], [0, 1], [1, 0], [1, 0]], 4)
+    assert len(np.unique(result.centers, axis=0)) == 3
+    data = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 1.0], [5.0, 5.0], [6.0, 6.0]])
+    with pytest.warns(UserWarning, match=re.escape(DUPLICATES.format(4, 5))):
+        kmeans.fit(data, 5, init=data)
+
+
+def test_k_means_says_nothing_when_every_cluster_is_its_own():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kmeans.fit(X, 3, rng=0)
+        kmeans.fit([[0, 0], [0, 1], [1, 0], [1, 0]], 3, rng=0)
