@@ -596,14 +596,14 @@ def _check_spread_left(covariances: np.ndarray, n_features: int, reg_covar: floa
 
 def _initial_params(data: engine.Data, X: np.ndarray, k: int, method: str, kind: str, reg_covar: float,
                     rng: np.random.Generator) -> Params:
-    """Centers by ``kmeans.init_centers`` among the rows of positive weight, each point to its nearest, one M-step."""
-    candidates = X if data.sample_weight is None else X[data.sample_weight > 0]
-    if k > len(candidates):
+    """Centers by ``kmeans.init_centers``, drawn by weight, each point to its nearest, one M-step."""
+    weights = data.sample_weight
+    if weights is not None and k > np.count_nonzero(weights):
         raise ValueError(
             f"k_or_params must be at most the number of rows of positive sample_weight, "
-            f"{len(candidates)}; got {k}"
+            f"{np.count_nonzero(weights)}; got {k}"
         )
-    centers = kmeans.init_centers(candidates, k, method=method, rng=rng)
+    centers = kmeans.init_centers(X, k, method=method, rng=rng, sample_weight=weights)
     resp = np.eye(k)[kmeans.assign(X, centers)]
     try:
         return Params(*engine.m_step(data, resp, kind, reg_covar))
@@ -649,7 +649,7 @@ def fit(
     init : {"k-means++", "random"}
         How to start when given ``k``: pick ``k`` centers by k-means++ or as
         random distinct data points (:func:`emlib.kmeans.init_centers`,
-        among the rows of positive ``sample_weight``), assign every point to
+        drawn by ``sample_weight``), assign every point to
         its nearest center, and take one M-step from that hard assignment.
     max_iter : int
         The largest number of iterations, at least 0.

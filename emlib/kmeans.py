@@ -55,7 +55,15 @@ import numpy as np
 
 from ._engine import kmeans as engine
 from ._math import unit_frame
-from ._validation import check_array, check_float, check_int, check_labels, check_rng, read_only
+from ._validation import (
+    check_array,
+    check_float,
+    check_int,
+    check_labels,
+    check_rng,
+    check_sample_weight,
+    read_only,
+)
 
 __all__ = [
     "KMeansStep",
@@ -184,51 +192,62 @@ def _check_result(result: object, name: str = "result", X: np.ndarray | None = N
 # --------------------------------------------------------------------------
 
 
-def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator,
+                     weights: np.ndarray | None = None) -> np.ndarray:
     """Row indices of ``data`` chosen by greedy k-means++.
 
     The first center is a uniformly chosen point.  Each further center is
     drawn with probability proportional to the squared distance to the
     nearest center chosen so far; like scikit-learn, ``2 + ln k`` candidates
-    are drawn and the one that lowers the inertia most is kept.
+    are drawn and the one that lowers the inertia most is kept.  With
+    ``weights``, every probability and the inertia are weighted, so that a
+    row of weight 2 is drawn as two copies of it would be.
     """
     n_samples = len(data)
     n_trials = 2 + int(np.log(k))
     sq_norms = np.einsum("ij,ij->i", data, data)
+    share = None if weights is None else weights / weights.sum()
 
     def sq_distances(rows: np.ndarray) -> np.ndarray:  # (len(rows), n_samples)
         points = data[rows]
         cross = points @ data.T
         return np.maximum(sq_norms - 2 * cross + sq_norms[rows][:, None], 0)
 
+    def weighted(distances: np.ndarray) -> np.ndarray:
+        return distances if weights is None else distances * weights
+
     chosen = np.empty(k, dtype=np.intp)
-    chosen[0] = rng.integers(n_samples)
+    chosen[0] = rng.integers(n_samples) if weights is None else rng.choice(n_samples, p=share)
     closest = sq_distances(chosen[:1])[0]
     for index in range(1, k):
-        potential = closest.sum()
+        potential = weighted(closest).sum()
         if potential > 0:
             draws = rng.random(n_trials) * potential
-            candidates = np.searchsorted(np.cumsum(closest), draws, side="right")
+            candidates = np.searchsorted(np.cumsum(weighted(closest)), draws, side="right")
             candidates = np.minimum(candidates, n_samples - 1)
-        else:  # every point sits on a chosen center
+        elif weights is None:  # every point sits on a chosen center
             candidates = rng.integers(n_samples, size=n_trials)
+        else:
+            candidates = rng.choice(n_samples, size=n_trials, p=share)
         distances = np.minimum(closest, sq_distances(candidates))
-        best = int(np.argmin(distances.sum(axis=1)))
+        best = int(np.argmin(weighted(distances).sum(axis=1)))
         closest = distances[best]
         chosen[index] = candidates[best]
     return chosen
 
 
-def _start(X: np.ndarray, k: int, init: object, rng) -> tuple[engine.Prepared, np.ndarray]:
-    """The prepared data and the initial centers, from a method name or an array."""
+def _start(X: np.ndarray, k: int, init: object, rng,
+           weights: np.ndarray | None = None) -> tuple[engine.Prepared, np.ndarray]:
+    """The prepared data and the initial centers, from a method name (drawn by ``weights``) or an array."""
     rng = check_rng(rng)  # checked even when an array start leaves it unused
     if isinstance(init, str):
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
         prepared = engine.prepare(X, k)
         if init == "random":
-            return prepared, X[rng.choice(len(X), size=k, replace=False)]
-        return prepared, X[_kmeans_plusplus(prepared.data, k, rng)]
+            share = None if weights is None else weights / weights.sum()
+            return prepared, X[rng.choice(len(X), size=k, replace=False, p=share)]
+        return prepared, X[_kmeans_plusplus(prepared.data, k, rng, weights)]
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")
@@ -420,7 +439,9 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     return values
 
 
-def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> np.ndarray:
+def init_centers(
+    X: object, k: int, *, method: str = "k-means++", rng=None, sample_weight: object = None
+) -> np.ndarray:
     """Initial centers for k-means.
 
     Parameters
@@ -440,6 +461,14 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
         to this greedy variant.)
     rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
         The source of randomness.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the rows, a row of weight 0 never drawn.
+        ``"k-means++"`` then weights every draw (the first by the weights,
+        the next by weight times squared distance, and the inertia that
+        picks among candidates), so that a row of weight 2 is drawn as two
+        copies of it would be, as in scikit-learn's weighted k-means++.
+        ``"random"`` draws ``k`` distinct rows with probabilities
+        proportional to the weights, as scikit-learn does.
 
     Returns
     -------
@@ -449,11 +478,14 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
     Raises
     ------
     TypeError
-        If ``X`` does not hold real numbers, ``k`` is not an integer, ``method`` is not a string,
-        or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
+        If ``X`` or ``sample_weight`` does not hold real numbers, ``k`` is not an integer,
+        ``method`` is not a string, or ``rng`` is not None, an int, a ``SeedSequence``, a
+        ``Generator`` or a ``RandomState``.
     ValueError
-        If ``X`` is not a finite, non-empty 2-d array, ``k`` is outside ``1 .. n_samples``,
-        ``method`` is not one of the names above, or ``rng`` is a negative seed.
+        If ``X`` is not a finite, non-empty 2-d array, ``k`` is outside ``1 .. n_samples`` or above
+        the number of rows of positive ``sample_weight``, ``method`` is not one of the names above,
+        ``rng`` is a negative seed, or ``sample_weight`` is not a finite 1-d array with one
+        non-negative entry per row, not all 0.
 
     Examples
     --------
@@ -468,7 +500,11 @@ def init_centers(X: object, k: int, *, method: str = "k-means++", rng=None) -> n
         raise TypeError(f"method must be a string; got {method!r}")
     if method not in INIT_METHODS:
         raise ValueError(f"method must be one of {INIT_METHODS}; got {method!r}")
-    _, centers = _start(X, k, method, rng)
+    weights = check_sample_weight(sample_weight, len(X))
+    if weights is not None and k > np.count_nonzero(weights):
+        raise ValueError(f"k must be at most the number of rows of positive sample_weight, "
+                         f"{np.count_nonzero(weights)}; got {k}")
+    _, centers = _start(X, k, method, rng, weights)
     return centers
 
 

@@ -1,4 +1,4 @@
-"""Inputs as scikit-learn takes them: a RandomState, float32, pandas' nullable columns, sparse, few distinct points.
+"""Inputs as scikit-learn takes them: RandomState, float32, pandas, sparse, weighted starts, few distinct points.
 
 Students come to emlib from scikit-learn, with scikit-learn's inputs.  Each
 case below was refused or misread before; here it works, or is refused with
@@ -155,3 +155,60 @@ def test_k_means_says_nothing_when_every_cluster_is_its_own():
         warnings.simplefilter("error")
         kmeans.fit(X, 3, rng=0)
         kmeans.fit([[0, 0], [0, 1], [1, 0], [1, 0]], 3, rng=0)
+
+
+# --------------------------------------------------------------------------
+# Weighted starts: a row of weight 2 is drawn as two copies of it would be
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", kmeans.INIT_METHODS)
+def test_the_first_center_is_drawn_by_weight(method):
+    data, weights = np.array([[0.0], [10.0]]), np.array([1.0, 3.0])
+    firsts = [kmeans.init_centers(data, 1, method=method, rng=seed, sample_weight=weights)[0, 0]
+              for seed in range(2000)]
+    assert np.mean(np.array(firsts) == 10.0) == pytest.approx(0.75, abs=0.04)
+
+
+def test_weighted_k_means_plus_plus_draws_as_from_repeated_rows():
+    """(A copy of a chosen row is at distance 0: never drawn again, as a weighted row is not.)"""
+    method = "k-means++"
+    data, counts = np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([1, 1, 6, 2])
+    repeated = np.repeat(data, counts, axis=0)
+
+    def frequencies(draw):
+        pairs = [tuple(sorted(draw(seed)[:, 0])) for seed in range(3000)]
+        return {pair: pairs.count(pair) / len(pairs) for pair in set(pairs)}
+
+    weighted = frequencies(lambda seed: kmeans.init_centers(data, 2, method=method, rng=seed,
+                                                            sample_weight=counts))
+    copies = frequencies(lambda seed: kmeans.init_centers(repeated, 2, method=method, rng=seed + 10**6))
+    for pair in set(weighted) | set(copies):
+        assert weighted.get(pair, 0) == pytest.approx(copies.get(pair, 0), abs=0.04), pair
+
+
+def test_a_row_of_weight_0_is_never_drawn():
+    data = np.arange(10.0).reshape(5, 2)
+    weights = np.array([0.0, 1.0, 0.0, 1.0, 1.0])
+    for method in kmeans.INIT_METHODS:
+        for seed in range(50):
+            centers = kmeans.init_centers(data, 3, method=method, rng=seed, sample_weight=weights)
+            assert not {tuple(row) for row in centers} & {tuple(data[0]), tuple(data[2])}
+    with pytest.raises(ValueError, match="k must be at most the number of rows of positive sample_weight, 3; got 4"):
+        kmeans.init_centers(data, 4, sample_weight=weights)
+
+
+def test_gmm_fit_draws_its_start_by_weight(monkeypatch):
+    seen = []
+
+    def recording(*args, **kwargs):
+        seen.append(kwargs["sample_weight"])
+        return kmeans_init_centers(*args, **kwargs)
+
+    kmeans_init_centers = kmeans.init_centers
+    monkeypatch.setattr(kmeans, "init_centers", recording)
+    weights = np.arange(len(X), dtype=float) % 3  # a third of the rows weigh 0
+    gmm.fit(X, 3, sample_weight=weights, rng=0, n_init=2, max_iter=1, tol=0)
+    assert len(seen) == 2
+    for drawn_by in seen:  # the weights, up to the power of two that keeps their sums finite
+        np.testing.assert_allclose(drawn_by / drawn_by.max(), weights / weights.max(), rtol=1e-15)
