@@ -14,7 +14,7 @@ import numpy as np
 
 __all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
            "check_rng", "read_only", "singular_components", "check_mixture",
-           "check_sample_weight", "rounding_tolerance"]
+           "check_sample_weight", "rounding_tolerance", "check_every_column_used"]
 
 _COVARIANCE_KINDS = {3: "full", 2: "diag", 1: "spherical"}  # by the covariances' ndim
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
@@ -234,6 +234,16 @@ def check_resp(
         row = int(np.argmax(errors))
         raise ValueError(f"each row of {name} must sum to 1; row {row} sums to {float(resp[row].sum())!r}")
     return resp
+
+
+def check_every_column_used(resp: np.ndarray, component: str, share: str, estimate: str) -> None:
+    """Refuse responsibilities that give a component (a column of ``resp``) nothing: its estimate would be 0 / 0."""
+    empty = ~np.any(resp > 0, axis=0)
+    if np.any(empty):
+        raise ValueError(
+            f"resp gives {component} {int(np.argmax(empty))} no {share} at all (its column is all 0), "
+            f"so its {estimate} is undefined"
+        )
 
 
 def check_rng(rng: object) -> np.random.Generator:

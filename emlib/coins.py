@@ -48,7 +48,7 @@ import numpy as np
 
 from . import em
 from ._math import log_normalize, logsumexp, weighted_logs
-from ._validation import check_array, check_bool, check_float, check_resp, read_only
+from ._validation import check_array, check_bool, check_every_column_used, check_float, check_resp, read_only
 
 __all__ = [
     "Params",
@@ -508,19 +508,10 @@ def m_step(heads: object, tosses: object, resp: object) -> np.ndarray:
     """
     heads, tosses = _check_counts(heads, tosses)
     resp = check_resp(resp, len(heads), data="heads", rows="n_rows")
-    _check_every_coin_has_a_row(resp)
+    check_every_column_used(resp, "coin", "row", "theta")
     expected_heads = heads @ resp  # sum_i r_ic h_i for every coin c
     expected_tosses = tosses @ resp  # sum_i r_ic m_i
     return expected_heads / expected_tosses  # theta_c
-
-
-def _check_every_coin_has_a_row(resp: np.ndarray) -> None:
-    empty = ~np.any(resp > 0, axis=0)
-    if np.any(empty):
-        raise ValueError(
-            f"resp gives coin {int(np.argmax(empty))} no row at all (its column is all 0), "
-            "so its theta is undefined"
-        )
 
 
 def log_likelihood(

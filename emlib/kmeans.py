@@ -193,20 +193,20 @@ def _check_result(result: object, name: str = "result", X: np.ndarray | None = N
 
 
 def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator,
-                     weights: np.ndarray | None = None) -> np.ndarray:
+                     share: np.ndarray | None = None) -> np.ndarray:
     """Row indices of ``data`` chosen by greedy k-means++.
 
     The first center is a uniformly chosen point.  Each further center is
     drawn with probability proportional to the squared distance to the
     nearest center chosen so far; like scikit-learn, ``2 + ln k`` candidates
     are drawn and the one that lowers the inertia most is kept.  With
-    ``weights``, every probability and the inertia are weighted, so that a
-    row of weight 2 is drawn as two copies of it would be.
+    ``share`` (the rows' weights over their sum), every probability and the
+    inertia are weighted, so that a row of weight 2 is drawn as two copies of
+    it would be.
     """
     n_samples = len(data)
     n_trials = 2 + int(np.log(k))
     sq_norms = np.einsum("ij,ij->i", data, data)
-    share = None if weights is None else weights / weights.sum()
 
     def sq_distances(rows: np.ndarray) -> np.ndarray:  # (len(rows), n_samples)
         points = data[rows]
@@ -214,10 +214,10 @@ def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator,
         return np.maximum(sq_norms - 2 * cross + sq_norms[rows][:, None], 0)
 
     def weighted(distances: np.ndarray) -> np.ndarray:
-        return distances if weights is None else distances * weights
+        return distances if share is None else distances * share
 
     chosen = np.empty(k, dtype=np.intp)
-    chosen[0] = rng.integers(n_samples) if weights is None else rng.choice(n_samples, p=share)
+    chosen[0] = rng.integers(n_samples) if share is None else rng.choice(n_samples, p=share)
     closest = sq_distances(chosen[:1])[0]
     for index in range(1, k):
         potential = weighted(closest).sum()
@@ -225,7 +225,7 @@ def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator,
             draws = rng.random(n_trials) * potential
             candidates = np.searchsorted(np.cumsum(weighted(closest)), draws, side="right")
             candidates = np.minimum(candidates, n_samples - 1)
-        elif weights is None:  # every point sits on a chosen center
+        elif share is None:  # every point sits on a chosen center
             candidates = rng.integers(n_samples, size=n_trials)
         else:
             candidates = rng.choice(n_samples, size=n_trials, p=share)
@@ -244,10 +244,10 @@ def _start(X: np.ndarray, k: int, init: object, rng,
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
         prepared = engine.prepare(X, k)
+        share = None if weights is None else weights / weights.sum()
         if init == "random":
-            share = None if weights is None else weights / weights.sum()
             return prepared, X[rng.choice(len(X), size=k, replace=False, p=share)]
-        return prepared, X[_kmeans_plusplus(prepared.data, k, rng, weights)]
+        return prepared, X[_kmeans_plusplus(prepared.data, k, rng, share)]
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")

@@ -52,7 +52,16 @@ import numpy as np
 
 from . import em, kmeans
 from ._math import Frame, log_normalize, unit_frame
-from ._validation import check_array, check_bool, check_float, check_int, check_resp, check_rng, read_only
+from ._validation import (
+    check_array,
+    check_bool,
+    check_every_column_used,
+    check_float,
+    check_int,
+    check_resp,
+    check_rng,
+    read_only,
+)
 
 __all__ = [
     "Params",
@@ -364,7 +373,7 @@ def update(X: object, resp: object) -> np.ndarray:
     """
     X = _check_X(X)
     resp = check_resp(resp, len(X))
-    _check_every_center_has_weight(resp)
+    check_every_column_used(resp, "center", "weight", "weighted mean")
     # shifted and scaled by powers of two: the sums keep their digits
     frame = unit_frame(X)
     # each column's largest entry 1: no subnormal weights, the same ratios
@@ -372,15 +381,6 @@ def update(X: object, resp: object) -> np.ndarray:
     sums = relative.T @ frame.to_frame(X)  # sum_i r_ik x_i, times a constant
     counts = relative.sum(axis=0)  # N_k = sum_i r_ik, times the same constant
     return frame.from_frame(sums / counts[:, None])  # mu_k
-
-
-def _check_every_center_has_weight(resp: np.ndarray) -> None:
-    empty = ~np.any(resp > 0, axis=0)
-    if np.any(empty):
-        raise ValueError(
-            f"resp gives center {int(np.argmax(empty))} no weight at all (its column is all 0), "
-            "so its weighted mean is undefined"
-        )
 
 
 def log_likelihood(X: object, centers: object, beta: float) -> float:
