@@ -17,7 +17,7 @@ coins
     A mixture of coins: ``e_step``, ``m_step``, ``log_likelihood``, ``fit``,
     and ``q_function``.
 gmm
-    Gaussian mixtures (full, diagonal or spherical covariances): ``e_step``,
+    Gaussian mixtures (full, tied, diagonal or spherical covariances): ``e_step``,
     ``m_step``, ``log_likelihood``, ``fit``, and ``sample``, ``predict``,
     ``bic``, ``aic``, ``q_function``, ``align`` (match the components of two
     fits).

@@ -13,10 +13,10 @@ import numbers
 import numpy as np
 
 __all__ = ["check_array", "check_spread", "check_int", "check_float", "check_bool", "check_labels", "check_resp",
-           "check_rng", "read_only", "singular_components", "check_mixture",
+           "check_rng", "read_only", "singular_components", "check_mixture", "check_option",
            "check_sample_weight", "rounding_tolerance", "check_every_column_used"]
 
-_COVARIANCE_KINDS = {3: "full", 2: "diag", 1: "spherical"}  # by the covariances' ndim
+_COVARIANCE_NAMES = {"full": "full", "tied": "tied", "diag": "diagonal", "spherical": "spherical"}
 _SINGULAR = 10 * np.finfo(np.float64).eps  # relative size of an eigenvalue that is 0 in rounding
 
 
@@ -303,11 +303,15 @@ def singular_components(covariances: np.ndarray) -> list[int]:
 
 def check_mixture(
     params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A Gaussian mixture's ``(weights, means, covariances)`` as float64 arrays, or say what is wrong with it.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, str]:
+    """A Gaussian mixture's ``(weights, means, covariances, covariance_type)``, arrays in float64, or say what is wrong.
 
-    The covariances are full ``(k, d, d)`` (symmetric, positive definite),
-    diagonal ``(k, d)`` or spherical ``(k,)`` (positive).  With
+    The covariances are full ``(k, d, d)`` or tied ``(d, d)`` (symmetric,
+    positive definite), diagonal ``(k, d)`` or spherical ``(k,)``
+    (positive).  ``params`` is ``(weights, means, covariances)``, or a
+    ``gmm.Params`` whose ``covariance_type`` says which; without one the
+    shape says it, except for a 2-d array with ``k == d > 1``, where
+    ``"diag"`` and ``"tied"`` look alike and the type must be given.  With
     ``n_features``, the means must have that many columns, like ``like``.
     """
     if not (isinstance(params, tuple) and len(params) == 3):
@@ -329,41 +333,68 @@ def check_mixture(
             f"{name}.means must have n_features = {n_features} columns, like {like}; got shape {means.shape}"
         )
     raw = params[2]
-    shapes = {3: (k, d, d), 2: (k, d), 1: (k,)}
+    kind = getattr(params, "covariance_type", None)  # a gmm.Params checked its own
+    shapes = {"full": (k, d, d), "tied": (d, d), "diag": (k, d), "spherical": (k,)}
     try:
         ndim = 3 if raw is None or isinstance(raw, (str, bytes)) else np.ndim(raw)
     except ValueError:  # ragged nested lists: check_array says so
         ndim = 3
-    if ndim not in shapes:
+    if kind is None:
+        if ndim not in (1, 2, 3):
+            raise ValueError(
+                f"{name}.covariances must have shape (k, d, d) for full, (d, d) for tied, (k, d) for diagonal "
+                f"or (k,) for spherical covariances, with k = {k} and d = {d}; got a {ndim}-d array"
+            )
+        kind = _kind_of_shape(ndim, np.shape(raw) if ndim == 2 else None, k, d, name)
+    covariances = check_array(raw, f"{name}.covariances", ndim=len(shapes[kind]), reshape_advice=False)
+    if covariances.shape != shapes[kind]:
         raise ValueError(
-            f"{name}.covariances must have shape (k, d, d) for full, (k, d) for diagonal or (k,) "
-            f"for spherical covariances, with k = {k} and d = {d}; got a {ndim}-d array"
-        )
-    covariances = check_array(raw, f"{name}.covariances", ndim=ndim, reshape_advice=False)
-    if covariances.shape != shapes[ndim]:
-        raise ValueError(
-            f"{name}.covariances must have shape {shapes[ndim]} for {_COVARIANCE_KINDS[ndim]} "
+            f"{name}.covariances must have shape {shapes[kind]} for {_COVARIANCE_NAMES[kind]} "
             f"covariances (k = {k} components, d = {d} features); got {covariances.shape}"
         )
     if (weights < 0).any():
         raise ValueError(f"{name}.weights must not be negative; got {weights.tolist()}")
     if abs(weights.sum() - 1) > rounding_tolerance(params[0], k):
         raise ValueError(f"{name}.weights must sum to 1; they sum to {float(weights.sum())!r}")
-    if ndim == 3:
-        asymmetry = np.abs(covariances - covariances.swapaxes(1, 2)).max(axis=(1, 2))
-        scale = np.abs(covariances).max(axis=(1, 2))
+    stack = covariances[None] if kind == "tied" else covariances  # (k, d, d), (1, d, d), (k, d) or (k,)
+    which = (lambda index: f"{name}.covariances") if kind == "tied" else (lambda index: f"{name}.covariances[{index}]")
+    if stack.ndim == 3:
+        asymmetry = np.abs(stack - stack.swapaxes(1, 2)).max(axis=(1, 2))
+        scale = np.abs(stack).max(axis=(1, 2))
         bad = np.flatnonzero(asymmetry > rounding_tolerance(raw, 4) * scale)
         if bad.size:
             raise ValueError(
-                f"{name}.covariances[{bad[0]}] is not symmetric (entries differ from their "
+                f"{which(bad[0])} is not symmetric (entries differ from their "
                 f"transpose by up to {asymmetry[bad[0]]:.3g})"
             )
-        covariances = (covariances + covariances.swapaxes(1, 2)) / 2
-    failed = singular_components(covariances)
+        stack = (stack + stack.swapaxes(1, 2)) / 2
+    failed = singular_components(stack)
     if failed:
-        what = "variances must be positive" if ndim < 3 else "matrix is not positive definite"
-        raise ValueError(f"{name}.covariances[{failed[0]}] is not a covariance: its {what}")
-    return weights, means, covariances
+        what = "variances must be positive" if stack.ndim < 3 else "matrix is not positive definite"
+        raise ValueError(f"{which(failed[0])} is not a covariance: its {what}")
+    return weights, means, stack[0] if kind == "tied" else stack, kind
+
+
+def _kind_of_shape(ndim: int, shape: tuple | None, k: int, d: int, name: str) -> str:
+    """The covariance type a shape implies: full (k, d, d), tied (d, d), diag (k, d) or spherical (k,)."""
+    if ndim != 2:
+        return "full" if ndim == 3 else "spherical"
+    if k == d > 1:
+        raise ValueError(
+            f"{name}.covariances of shape ({d}, {d}) could be diagonal (a row of variances for each of "
+            f"the k = {k} components) or tied (one covariance matrix shared by all of them): say which, "
+            f"as gmm.Params(weights, means, covariances, covariance_type='diag') or covariance_type='tied'"
+        )
+    return "tied" if shape == (d, d) and k != d else "diag"
+
+
+def check_option(value: object, name: str, options: tuple[str, ...]) -> str:
+    """``value``, one of the strings ``options``, or say what it should be."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string; got {type(value).__name__}")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+    return value
 
 
 def check_sample_weight(sample_weight: object, n_samples: int) -> np.ndarray | None:

@@ -230,12 +230,13 @@ def pack(params: gmm.Params) -> np.ndarray:
     """
     params = gmm._check_params(params)
     weights, means, covariances = params
-    if covariances.ndim != 3:
+    kind = params.covariance_type
+    if kind != "full":
         raise ValueError(
             f"params.covariances must be full, of shape (k, d, d) = "
             f"({len(weights)}, {means.shape[1]}, {means.shape[1]}), to be packed; got shape "
             f"{covariances.shape}. Expand them first, e.g. covariances[:, :, None] * np.eye(d) "
-            "for diagonal ones"
+            "for diagonal ones, np.broadcast_to(covariances, (k, d, d)) for a tied one"
         )
     if np.any(weights <= 0):
         raise ValueError(
@@ -320,4 +321,4 @@ def unpack(vector: object, k: int, d: int) -> gmm.Params:
             "Cholesky factor) makes a covariance that is singular in float64: a log-diagonal "
             "entry is too small next to the entries left of it in its row"
         )
-    return gmm.Params(weights, means, covariances)
+    return gmm.Params(weights, means, covariances, "full")

@@ -20,12 +20,17 @@ components K (the argument ``k`` of :func:`fit`).
 
 Covariance types
 ----------------
-``Params.covariances`` has one of three shapes, and the shape says which
-model it is (:func:`covariance_type_of`):
+``Params.covariances`` has one of four shapes, as in scikit-learn:
 
 * ``"full"``, shape ``(k, d, d)``: any symmetric positive definite matrix;
+* ``"tied"``, shape ``(d, d)``: one such matrix shared by every component;
 * ``"diag"``, shape ``(k, d)``: a variance per feature, no correlation;
 * ``"spherical"``, shape ``(k,)``: one variance for all features.
+
+``Params.covariance_type`` says which; every :class:`Params` emlib returns
+has it.  Left ``None``, it is read from the shape, which tells all but
+one case: with ``k == d``, ``(k, d)`` and ``(d, d)`` are the same shape,
+and the type must be given (:func:`covariance_type_of`).
 
 Numerics of Gaussian mixtures
 -----------------------------
@@ -48,30 +53,40 @@ produces, as in scikit-learn; it keeps a component that sits on very few
 points from collapsing to a singular covariance, where the likelihood is
 unbounded.  It also makes the M-step slightly different from the exact
 maximiser, so near convergence the log-likelihood can fall by a tiny amount
-(scikit-learn's does too); with ``reg_covar=0`` it never falls.
+(scikit-learn's does too); with ``reg_covar=0`` it never falls.  A
+component left with no responsibility at all is kept with weight 0 when
+``reg_covar`` is positive (with a warning), and is an error
+(:class:`ComponentCollapse`) when it is 0.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable
-from typing import NamedTuple
 
 import numpy as np
 
 from . import em, kmeans
 from ._engine import gmm as engine
+from ._gmm_params import COVARIANCE_TYPES as _COVARIANCE_TYPES
+from ._gmm_params import (
+    Params,
+    _check_covariance_type,
+    _check_k,
+    _check_params,
+    _check_start,
+    _check_X,
+)
 from ._math import column_means, log_normalize, min_cost_assignment, weighted_logs
 from ._validation import (
-    check_array,
     check_bool,
     check_float,
     check_int,
-    check_mixture,
+    check_option,
     check_resp,
     check_rng,
     check_sample_weight,
-    check_spread,
     read_only,
     singular_components,
 )
@@ -97,80 +112,32 @@ __all__ = [
     "align",
 ]
 
-#: The covariance models, the values of ``covariance_type``.  The shape of
-#: ``Params.covariances`` says which one a mixture has, ``(k, d, d)``, ``(k, d)`` or ``(k,)``
-#: (:func:`covariance_type_of`).
-COVARIANCE_TYPES = ("full", "diag", "spherical")
+#: The covariance models, the values of ``covariance_type``, in scikit-learn's order; the
+#: shapes of ``Params.covariances`` are ``(k, d, d)``, ``(d, d)``, ``(k, d)`` and ``(k,)``.
+COVARIANCE_TYPES = _COVARIANCE_TYPES
 #: The ways :func:`fit` picks its starting centers from ``k`` (the values of ``init``), the
 #: methods of :func:`emlib.kmeans.init_centers`.
 INIT_METHODS = kmeans.INIT_METHODS
 _LOG_2PI = np.log(2 * np.pi)
 
 
-class Params(NamedTuple):
-    """The parameters of a Gaussian mixture with ``k`` components in ``d`` dimensions.
-
-    Attributes
-    ----------
-    weights : ndarray of shape (k,)
-        The mixing weights, pi_k = P(z_i = k): non-negative, summing to 1.
-    means : ndarray of shape (k, d)
-        The components' means.
-    covariances : ndarray of shape (k, d, d), (k, d) or (k,)
-        The components' covariance matrices (``"full"``), their diagonals
-        (``"diag"``) or a single variance each (``"spherical"``).
-
-    Examples
-    --------
-    One variance per component, shared by all features, makes a spherical mixture:
-
-    >>> params = Params(weights=[0.3, 0.7], means=[[0.0, 0.0], [5.0, 5.0]], covariances=[1.0, 2.0])
-    >>> covariance_type_of(params), predict([[4.0, 4.0]], params).tolist()
-    ('spherical', [1])
-    """
-
-    weights: np.ndarray
-    means: np.ndarray
-    covariances: np.ndarray
-
-
 # --------------------------------------------------------------------------
-# Checking input
+# The collapse error, and each component's density
 # --------------------------------------------------------------------------
-
-
-def _check_X(X: object) -> np.ndarray:
-    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)"))
-
-
-def _kind(covariances: np.ndarray) -> str:
-    return COVARIANCE_TYPES[3 - covariances.ndim]
-
-
-def _check_covariance_type(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"covariance_type must be a string; got {type(value).__name__}")
-    if value not in COVARIANCE_TYPES:
-        raise ValueError(f"covariance_type must be one of {COVARIANCE_TYPES}; got {value!r}")
-    return value
-
-
-def _check_params(
-    params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
-) -> Params:
-    """``params`` as a :class:`Params` of float64 arrays (``emlib._validation.check_mixture``)."""
-    return Params(*check_mixture(params, n_features, name, like=like))
 
 
 class ComponentCollapse(ValueError):
-    """A component lost its points or its covariance became singular during fitting.
+    """A component's covariance became singular during fitting, or it lost its points with ``reg_covar=0``.
+
+    With ``reg_covar > 0`` a component that loses its points is kept with
+    weight 0 instead, and a ``UserWarning`` says so (:func:`m_step`).
 
     Examples
     --------
-    An M-step that gives a component no responsibility at all:
+    An M-step that gives a component no responsibility at all, unregularised:
 
     >>> try:
-    ...     m_step([[0.0], [1.0]], [[1.0, 0.0], [1.0, 0.0]])
+    ...     m_step([[0.0], [1.0]], [[1.0, 0.0], [1.0, 0.0]], reg_covar=0)
     ... except ComponentCollapse as error:
     ...     print(isinstance(error, ValueError), str(error).split(" (")[0])
     True component 1 has no responsibility left
@@ -186,6 +153,8 @@ def _mahalanobis(
     shift = column_means(X)  # centred first: nothing cancels far from 0
     # x_i - mu_k for every point and component, shape (n, k, d)
     offsets = (X - shift)[:, None, :] - (means - shift)
+    if params.covariance_type == "tied":  # one Sigma for every component
+        covariances = np.broadcast_to(covariances, (k, d, d))
     with np.errstate(over="ignore"):  # a distance beyond float64 is inf
         if covariances.ndim == 3:
             # full: Sigma_k = L_k L_k^T, and |L_k^-1 (x_i - mu_k)|^2 is
@@ -215,7 +184,7 @@ def _log_gaussians(X: np.ndarray, params: Params) -> np.ndarray:
 
 
 def covariance_type_of(params: Params) -> str:
-    """``"full"``, ``"diag"`` or ``"spherical"``, read from the shape of ``params.covariances``.
+    """``"full"``, ``"tied"``, ``"diag"`` or ``"spherical"``: ``params.covariance_type``, or else the shape's.
 
     Raises
     ------
@@ -224,19 +193,23 @@ def covariance_type_of(params: Params) -> str:
     ValueError
         If ``params`` is inconsistent with itself: parts not finite, non-empty arrays of matching
         shapes, weights negative or not summing to 1, a covariance not symmetric positive
-        definite.
+        definite, ``covariance_type`` not one of :data:`COVARIANCE_TYPES` or not matching the
+        shape; or if ``covariance_type`` is None and ``covariances`` is 2-d with ``k == d``
+        (diagonal or tied?).
 
     Examples
     --------
     >>> means = [[0.0, 0.0], [5.0, 5.0]]
     >>> covariance_type_of(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
     'full'
-    >>> covariance_type_of(Params([0.5, 0.5], means, [[1.0, 2.0], [1.0, 1.0]]))
-    'diag'
     >>> covariance_type_of(Params([0.5, 0.5], means, [1.0, 2.0]))
     'spherical'
+    >>> covariance_type_of(Params([0.5, 0.5], means, [[1.0, 2.0], [1.0, 1.0]], "diag"))
+    'diag'
+    >>> covariance_type_of(Params([0.2, 0.3, 0.5], [[0.0, 0.0], [5.0, 5.0], [9.0, 0.0]], [[2.0, 1.0], [1.0, 2.0]]))
+    'tied'
     """
-    return _kind(_check_params(params).covariances)
+    return _check_params(params).covariance_type
 
 
 def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
@@ -248,7 +221,7 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
         The data.
     params : Params
         The mixture: weights summing to 1, means ``(k, n_features)``,
-        covariances of any of the three types.
+        covariances of any of the four types.
 
     Returns
     -------
@@ -283,9 +256,11 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     X = _check_X(X)
     params = _check_params(params, X.shape[1])
     log_densities = _log_gaussians(X, params)  # log N(x_i | mu_k, Sigma_k)
-    # each point's largest taken out first: far from every mean, log pi_k
-    # would otherwise be rounded away
-    top = log_densities.max(axis=1, keepdims=True)
+    # each point's largest log-density (of a component of positive weight)
+    # taken out first: far from every mean, log pi_k would otherwise be
+    # rounded away
+    possible = np.where(params.weights > 0, log_densities, -np.inf)
+    top = possible.max(axis=1, keepdims=True)
     _check_density(top)
     with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf
         log_joint = np.log(params.weights) + (log_densities - top)
@@ -500,7 +475,9 @@ def m_step(
     * ``means[k] = sum_i r_ik x_i / N_k``;
     * ``covariances[k] = sum_i r_ik (x_i - means[k])(x_i - means[k])^T / N_k``
       plus ``reg_covar`` on the diagonal (its diagonal for ``"diag"``, the
-      average of its diagonal for ``"spherical"``).
+      average of its diagonal for ``"spherical"``); for ``"tied"``, the one
+      covariance is ``sum_k sum_i r_ik (x_i - means[k])(x_i - means[k])^T /
+      sum_k N_k`` plus ``reg_covar`` on the diagonal.
 
     Parameters
     ----------
@@ -509,7 +486,7 @@ def m_step(
     resp : array-like of shape (n_samples, k)
         Responsibilities, from :func:`e_step`; each row sums to 1.  One-hot
         rows give the M-step of hard-assignment EM.
-    covariance_type : {"full", "diag", "spherical"}
+    covariance_type : {"full", "tied", "diag", "spherical"}
         The covariance model.
     reg_covar : float
         Added to the diagonal of each covariance; at least 0.
@@ -530,12 +507,22 @@ def m_step(
         If a component's covariance comes out not positive definite (raise ``reg_covar``), or
         if the input is malformed: ``X`` as in :func:`e_step`; ``resp`` not a finite, non-empty
         2-d array with one row per row of ``X``, entries from 0 to 1 and rows summing to 1;
-        ``covariance_type`` not one of the three; ``reg_covar`` negative or not finite;
+        ``covariance_type`` not one of the four; ``reg_covar`` negative or not finite;
         ``sample_weight`` not a finite 1-d array with one entry per row, non-negative and not
         all 0.
     ComponentCollapse
         If a component has total responsibility 0 (a column of ``resp``, times
-        ``sample_weight``, that is all 0).  A subclass of ``ValueError``.
+        ``sample_weight``, that is all 0) and ``reg_covar`` is 0.  A subclass of
+        ``ValueError``.
+
+    Warns
+    -----
+    UserWarning
+        If a component has total responsibility 0 and ``reg_covar`` is positive.
+        Its parameters do not change the expected log-likelihood, so any are a
+        maximiser: it gets weight 0, the (weighted) mean of the data and
+        covariance ``reg_covar`` times the identity (a tied covariance stays
+        the others'), and takes no part in the mixture from then on.
 
     Examples
     --------
@@ -551,43 +538,64 @@ def m_step(
     if sample_weight is not None:  # a row of weight 2 counts as two
         resp = resp * (sample_weight / sample_weight.max())[:, None]
     counts = resp.sum(axis=0)  # N_k = sum_i r_ik
-    _check_counts(counts)
-    shift = column_means(X)  # centred first: nothing cancels far from 0
+    # N_k = 0: weight 0, at the data's mean (a warning), or an error
+    empty = _check_counts(counts, kind, reg_covar)
+    divisors = np.where(empty, 1, counts)
+    # centred first: nothing cancels far from 0
+    shift = column_means(X, sample_weight)
     centred = X - shift
-    means = resp.T @ centred / counts[:, None]  # mu_k = sum_i r_ik x_i / N_k
+    means = resp.T @ centred / divisors[:, None]  # sum_i r_ik x_i / N_k
     offsets = centred[:, None, :] - means  # x_i - mu_k, (n, k, d)
     weighted = resp[:, :, None] * offsets
-    if kind == "full":
-        # Sigma_k = sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T / N_k
+    if kind in ("full", "tied"):
+        # sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T for each k: (k, d, d)
         scatter = np.einsum("nki,nkj->kij", weighted, offsets)
-        covariances = scatter / counts[:, None, None]
-        covariances += reg_covar * np.eye(X.shape[1])
+        if kind == "full":  # Sigma_k, over N_k
+            covariances = scatter / divisors[:, None, None]
+        else:  # one Sigma: summed over the components, over n
+            covariances = scatter.sum(axis=0) / counts.sum()
+        covariances = covariances + reg_covar * np.eye(X.shape[1])
     else:  # its diagonal, or the mean of its diagonal
         scatter = np.einsum("nkd,nkd->kd", weighted, offsets)
-        variances = scatter / counts[:, None]
+        variances = scatter / divisors[:, None]
         if kind == "spherical":
             variances = variances.mean(axis=1)
         covariances = variances + reg_covar
-    _check_spread_left(covariances, X.shape[1], reg_covar)
+    _check_spread_left(covariances, kind, X.shape[1], reg_covar)
     weights = counts / counts.sum()  # pi_k = N_k / n
-    return Params(weights, means + shift, covariances)
+    return Params(weights, means + shift, covariances, kind)
 
 
-def _check_counts(counts: np.ndarray) -> None:
-    empty = np.flatnonzero(counts <= 0)
-    if empty.size:
-        raise ComponentCollapse(
-            f"component {empty[0]} has no responsibility left (its total responsibility is 0): "
-            "no point belongs to it, so its mean and covariance are undefined; start elsewhere "
-            "or use fewer components"
-        )
+def _check_counts(counts: np.ndarray, kind: str, reg_covar: float) -> np.ndarray:
+    """Which components have no responsibility: an error if ``reg_covar`` is 0, else a warning."""
+    empty = counts <= 0
+    if empty.any():
+        if reg_covar == 0:
+            raise ComponentCollapse(engine.no_responsibility_left(np.flatnonzero(empty)[0]))
+        _warn_empty(empty, kind, reg_covar, stacklevel=4)
+    return empty
 
 
-def _check_spread_left(covariances: np.ndarray, n_features: int, reg_covar: float) -> None:
-    failed = singular_components(covariances)
+def _warn_empty(empty: np.ndarray, kind: str, reg_covar: float, stacklevel: int) -> None:
+    which = np.flatnonzero(empty).tolist()
+    own = "" if kind == "tied" else f"with covariance reg_covar = {reg_covar} on the diagonal, "
+    warnings.warn(
+        f"{'components' if len(which) > 1 else 'component'} {', '.join(map(str, which))} of "
+        f"k = {len(empty)} got no responsibility: kept with weight 0, at the data's mean, {own}"
+        "taking no part in the mixture. "
+        "X may have fewer distinct points than k, or the start put two components on one group: "
+        "use a smaller k or another start",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _check_spread_left(covariances: np.ndarray, kind: str, n_features: int, reg_covar: float) -> None:
+    failed = singular_components(covariances[None] if kind == "tied" else covariances)
     if failed:
+        which = "the shared covariance" if kind == "tied" else f"component {failed[0]}'s covariance"
         raise ValueError(
-            f"component {failed[0]}'s covariance is singular: the points it is responsible for "
+            f"{which} is singular: the points it is responsible for "
             f"have no spread in some direction (for example fewer than {n_features + 1} distinct "
             f"points, or all on a line); raise reg_covar (now {reg_covar}) to keep it positive "
             "definite"
@@ -606,7 +614,7 @@ def _initial_params(data: engine.Data, X: np.ndarray, k: int, method: str, kind:
     centers = kmeans.init_centers(X, k, method=method, rng=rng, sample_weight=weights)
     resp = np.eye(k)[kmeans.assign(X, centers)]
     try:
-        return Params(*engine.m_step(data, resp, kind, reg_covar))
+        return Params(*engine.m_step(data, resp, kind, reg_covar), kind)
     except engine.Collapse as error:
         raise ComponentCollapse(f"the start from init={method!r} is degenerate: {error}") from None
 
@@ -642,9 +650,11 @@ def fit(
         The data.
     k_or_params : int or Params
         The number of components, ``1 <= k <= n_samples``, to start from
-        ``init``; or the starting :class:`Params` (their covariances' shape
-        must match ``covariance_type``; their weights must be positive).
-    covariance_type : {"full", "diag", "spherical"}
+        ``init``; or the starting :class:`Params` (of type ``covariance_type``,
+        which also says what a 2-d ``covariances`` with ``k == d`` holds when
+        their own ``covariance_type`` is None).  A component that starts with
+        weight 0 keeps it, as one that loses its points does.
+    covariance_type : {"full", "tied", "diag", "spherical"}
         The covariance model.
     init : {"k-means++", "random"}
         How to start when given ``k``: pick ``k`` centers by k-means++ or as
@@ -696,15 +706,23 @@ def fit(
         ``1 .. n_samples`` or above the number of rows of positive ``sample_weight``, ``init``
         is not a known method, ``max_iter`` or ``tol`` is negative, ``tol`` is not finite,
         ``n_init`` is below 1, ``rng`` is a negative seed; if a starting :class:`Params` has
-        another covariance type than ``covariance_type``, a weight of 0, or comes with
-        ``n_init`` other than 1; or if a log-likelihood during fitting is not finite (a point
+        another covariance type than ``covariance_type``, or comes with ``n_init`` other
+        than 1; or if a log-likelihood during fitting is not finite (a point
         so far from every component that its density is 0 in float64, or an unbounded
         likelihood).
     ComponentCollapse
-        If a component collapses (no responsibility left, or a covariance that is no longer
-        positive definite) in the run from given :class:`Params`, or in every one of the
-        ``n_init`` runs; the message names the iteration and suggests raising ``reg_covar``.
-        A subclass of ``ValueError``.
+        If a component collapses (a covariance that is no longer positive definite, or no
+        responsibility left with ``reg_covar=0``) in the run from given :class:`Params`, or
+        in every one of the ``n_init`` runs; the message names the iteration and suggests
+        raising ``reg_covar``.  A subclass of ``ValueError``.
+
+    Warns
+    -----
+    UserWarning
+        If the fit ends with components of weight 0: with ``reg_covar > 0`` a component
+        that gets no responsibility is kept with weight 0, as in :func:`m_step`.  This
+        happens when ``X`` has fewer distinct points than ``k``, or a start puts two
+        components on one group; the log-likelihood is that of the other components.
 
     Notes
     -----
@@ -736,39 +754,14 @@ def fit(
     run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
                             tol=tol, callback=callback)
     if isinstance(k_or_params, tuple):  # EM from the given parameters
-        return run(_check_start(k_or_params, X.shape[1], kind, n_init))
-    k = _check_k(k_or_params, len(X))
-    init = _check_init(init)
-    return _best_of(n_init, lambda: run(_initial_params(data, X, k, init, kind, reg_covar, rng)))
-
-
-def _check_start(params0: object, n_features: int, kind: str, n_init: int) -> Params:
-    params0 = _check_params(params0, n_features, name="k_or_params")
-    if _kind(params0.covariances) != kind:
-        raise ValueError(
-            f"k_or_params has {_kind(params0.covariances)} covariances but covariance_type "
-            f"is {kind!r}; pass covariance_type={_kind(params0.covariances)!r}"
-        )
-    if (params0.weights == 0).any():
-        raise ValueError("k_or_params.weights must be positive: a component that starts with weight 0 keeps it")
-    if n_init != 1:
-        raise ValueError(f"n_init must be 1 when starting from given Params; got {n_init}")
-    return params0
-
-
-def _check_k(k: object, n_samples: int) -> int:
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k_or_params must be an int (the number of components) or a gmm.Params; "
-                        f"got {type(k).__name__}")
-    return check_int(k, "k_or_params", minimum=1, maximum=n_samples, maximum_name="n_samples")
-
-
-def _check_init(init: object) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"init must be a string; got {type(init).__name__}")
-    if init not in INIT_METHODS:
-        raise ValueError(f"init must be one of {INIT_METHODS}; got {init!r}")
-    return init
+        result = run(_check_start(k_or_params, X.shape[1], kind, n_init))
+    else:
+        k = _check_k(k_or_params, len(X))
+        init = check_option(init, "init", INIT_METHODS)
+        result = _best_of(n_init, lambda: run(_initial_params(data, X, k, init, kind, reg_covar, rng)))
+    if (result.params.weights == 0).any():
+        _warn_empty(result.params.weights == 0, kind, reg_covar, stacklevel=3)
+    return result
 
 
 def _best_of(n_init: int, run_from_a_start: Callable[[], em.EMResult]) -> em.EMResult:
@@ -827,6 +820,8 @@ def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]
     rng = check_rng(rng)
     weights, means, covariances = params
     k, d = means.shape
+    if params.covariance_type == "tied":  # one Sigma for every component
+        covariances = np.broadcast_to(covariances, (k, d, d))
     labels = rng.choice(k, size=n, p=weights / weights.sum())
     noise = rng.standard_normal((n, d))
     X = np.empty((n, d))
@@ -843,7 +838,8 @@ def n_parameters(params: Params) -> int:
     """The number of free parameters of the mixture (weights, means, covariances).
 
     ``k - 1`` weights (they sum to 1), ``k d`` means, and ``k d (d + 1) / 2``
-    (full), ``k d`` (diag) or ``k`` (spherical) covariance entries.
+    (full), ``d (d + 1) / 2`` (tied), ``k d`` (diag) or ``k`` (spherical)
+    covariance entries.
 
     Raises
     ------
@@ -865,8 +861,8 @@ def n_parameters(params: Params) -> int:
     """
     params = _check_params(params)
     k, d = params.means.shape
-    per_covariance = {"full": d * (d + 1) // 2, "diag": d, "spherical": 1}[_kind(params.covariances)]
-    return (k - 1) + k * d + k * per_covariance
+    covariance_entries = {"full": k * d * (d + 1) // 2, "tied": d * (d + 1) // 2, "diag": k * d, "spherical": k}
+    return (k - 1) + k * d + covariance_entries[params.covariance_type]
 
 
 def bic(X: object, params: Params) -> float:
@@ -955,7 +951,7 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
     aligned : Params
         ``params`` with its components reordered: ``aligned.means[i] ==
         params.means[order[i]]``, and the same for the weights and
-        covariances.
+        covariances (a tied covariance is everyone's and stays).
     order : ndarray of shape (k,)
         The permutation.  ``resp[:, order]`` reorders responsibilities
         (and ``np.argsort(order)[labels]`` relabels hard labels) to match.
@@ -987,4 +983,7 @@ def align(params: Params, reference: Params) -> tuple[Params, np.ndarray]:
     distances = _mahalanobis(params.means, reference)[0]  # [j, i]: mean j, reference component i
     distances = np.minimum(distances, np.finfo(np.float64).max / (4 * k))
     order = min_cost_assignment(distances.T)
-    return Params(*(read_only(part[order]) for part in params)), read_only(order)
+    weights, means, covariances = params
+    tied = params.covariance_type == "tied"  # one covariance, every component's: it stays
+    covariances = covariances.copy() if tied else covariances[order]
+    return params._make(read_only(part) for part in (weights[order], means[order], covariances)), read_only(order)

@@ -16,9 +16,10 @@ the points assigned to them, and that inertia never rises.
 
 Empty clusters
 --------------
-If clusters lose all their points, each takes one of the points lying
-farthest from the mean of their own cluster (the points that add most to the
-inertia), never the last point of a cluster; those points leave their old
+If clusters lose all their points (or, with ``sample_weight``, all their
+weight), each takes one of the points lying farthest from the mean of their
+own cluster (the points that add most to the inertia), never the last point
+of a cluster nor a point of weight 0; those points leave their old
 clusters, whose means are taken again without them.  This lowers the inertia
 and never produces a NaN center.  If no point can be spared (every point
 already sits on its center, as when there are more clusters than distinct
@@ -174,6 +175,12 @@ def _check_k(k: object, n_samples: int) -> int:
     return check_int(k, "k", minimum=1, maximum=n_samples, maximum_name="n_samples")
 
 
+def _check_weights(sample_weight: object, n_samples: int) -> np.ndarray:
+    """The rows' weights over the largest, 1 each without ``sample_weight``: means need only their ratios."""
+    weights = check_sample_weight(sample_weight, n_samples)
+    return np.ones(n_samples) if weights is None else weights / weights.max()
+
+
 def _check_result(result: object, name: str = "result", X: np.ndarray | None = None) -> KMeansResult:
     """A :class:`KMeansResult`; with ``X``, one fitted to data of that shape."""
     if not isinstance(result, KMeansResult):
@@ -243,15 +250,15 @@ def _start(X: np.ndarray, k: int, init: object, rng,
     if isinstance(init, str):
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
-        prepared = engine.prepare(X, k)
-        share = None if weights is None else weights / weights.sum()
+        prepared = engine.prepare(X, k, sample_weight=weights)
+        share = None if weights is None else (weights / weights.max()) / (weights / weights.max()).sum()
         if init == "random":
             return prepared, X[rng.choice(len(X), size=k, replace=False, p=share)]
         return prepared, X[_kmeans_plusplus(prepared.data, k, rng, share)]
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")
-    return engine.prepare(X, k, centers), centers.copy()
+    return engine.prepare(X, k, centers, sample_weight=weights), centers.copy()
 
 
 # --------------------------------------------------------------------------
@@ -300,7 +307,9 @@ def assign(X: object, centers: object) -> np.ndarray:
     return np.argmin(sq_distances_less_norm, axis=1)
 
 
-def update(X: object, labels: object, k: int) -> np.ndarray:
+def update(
+    X: object, labels: object, k: int, *, sample_weight: object = None
+) -> np.ndarray:
     """The update step: each center moves to the mean of its points.
 
     Parameters
@@ -311,22 +320,28 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
         The cluster of each point, in ``0 .. k-1``.
     k : int
         The number of clusters.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the points: each center is then the weighted
+        mean of its points, and a point of weight 2 counts as two copies of it.
+        ``None`` weights every point 1.
 
     Returns
     -------
     centers : ndarray of shape (k, n_features)
-        The mean of the points of each cluster.  A cluster without points is
-        relocated as the module docstring describes, never NaN.
+        The (weighted) mean of the points of each cluster.  A cluster without
+        points, or whose points all have weight 0, is relocated as the module
+        docstring describes, never NaN.
 
     Raises
     ------
     TypeError
-        If ``X`` does not hold real numbers, ``labels`` do not hold integers,
-        or ``k`` is not an integer.
+        If ``X`` or ``sample_weight`` does not hold real numbers, ``labels`` do
+        not hold integers, or ``k`` is not an integer.
     ValueError
         If ``X`` is not a finite, non-empty 2-d array, ``labels`` has the wrong
-        length or values outside ``0 .. k-1``, or ``k`` is outside
-        ``1 .. n_samples``.
+        length or values outside ``0 .. k-1``, ``k`` is outside
+        ``1 .. n_samples``, or ``sample_weight`` is not a finite 1-d array with
+        one entry per point, non-negative and not all 0.
 
     Examples
     --------
@@ -337,18 +352,23 @@ def update(X: object, labels: object, k: int) -> np.ndarray:
     X = _check_X(X)
     k = _check_k(k, len(X))
     labels = check_labels(labels, len(X), k)
+    weights = _check_weights(sample_weight, len(X))
     # shifted and scaled by powers of two: the sums keep their digits
     frame = unit_frame(X)
     points = frame.to_frame(X)
-    # (n, k) of True and False: is point i in cluster c?
+    # (n, k) of True and False: is point i in cluster k?
     in_cluster = labels[:, None] == np.arange(k)
-    sums, counts = in_cluster.T @ points, in_cluster.sum(axis=0)
+    # each cluster's (weighted) sum, and its count (total weight)
+    sums = in_cluster.T @ (weights[:, None] * points)
+    counts = weights @ in_cluster
     if np.any(counts == 0):  # an empty cluster takes a far point
-        sums, counts, _ = engine.relocate_empty(points, labels, sums, counts)
+        sums, counts, _ = engine.relocate_empty(
+            points, labels, sums, counts, weights
+        )
     return frame.from_frame(sums / counts[:, None])  # each cluster's mean
 
 
-def inertia(X: object, centers: object, labels: object = None) -> float:
+def inertia(X: object, centers: object, labels: object = None, *, sample_weight: object = None) -> float:
     """The k-means objective: the sum of squared distances to the assigned centers.
 
     Parameters
@@ -359,21 +379,24 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
         The cluster centers.
     labels : array-like of int, shape (n_samples,), optional
         The cluster of each point; by default each point's nearest center.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the points; ``None`` weights every point 1.
 
     Returns
     -------
     float
-        ``sum_i |X[i] - centers[labels[i]]|^2``, computed directly from the
-        differences.
+        ``sum_i w_i |X[i] - centers[labels[i]]|^2``, computed directly from
+        the differences (``w_i = 1`` without ``sample_weight``).
 
     Raises
     ------
     TypeError
-        If ``X`` or ``centers`` does not hold real numbers, or ``labels`` (when given) do not hold
-        integers.
+        If ``X``, ``centers`` or ``sample_weight`` does not hold real numbers, or ``labels``
+        (when given) do not hold integers.
     ValueError
         As :func:`assign`; also if ``labels`` has the wrong length or values outside
-        ``0 .. k-1``, or if the sum overflows float64 (coordinates spread over about 1e154 or more).
+        ``0 .. k-1``, ``sample_weight`` is malformed (as in :func:`update`), or the sum
+        overflows float64 (coordinates spread over about 1e154 or more).
 
     Examples
     --------
@@ -383,12 +406,20 @@ def inertia(X: object, centers: object, labels: object = None) -> float:
     X = _check_X(X)
     centers = _check_centers(centers, X.shape[1])
     labels = assign(X, centers) if labels is None else check_labels(labels, len(X), len(centers))
+    weights = check_sample_weight(sample_weight, len(X))
     frame = unit_frame(X, centers)
     residual = frame.to_frame(X) - frame.to_frame(centers)[labels]
-    return frame.in_units(np.einsum("ij,ij->", residual, residual))
+    if weights is None:
+        return frame.in_units(np.einsum("ij,ij->", residual, residual))
+    scale = weights.max()  # weights at most 1 in the sum: no overflow
+    with np.errstate(over="ignore"):
+        value = frame.in_units(np.einsum("ij,ij->i", residual, residual) @ (weights / scale)) * scale
+    if not np.isfinite(value):
+        raise ValueError(engine.WEIGHTED_INERTIA_OVERFLOWS)
+    return value
 
 
-def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
+def half_step_inertias(X: object, result: KMeansResult, *, sample_weight: object = None) -> np.ndarray:
     """The inertia after every half-step of a k-means run.
 
     Parameters
@@ -397,6 +428,8 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
         The data the result was fitted to.
     result : KMeansResult
         A fit with its history.
+    sample_weight : array-like of shape (n_samples,), optional
+        The weights the result was fitted with, if any.
 
     Returns
     -------
@@ -426,6 +459,7 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     """
     X = _check_X(X)
     result = _check_result(result, X=X)
+    weights = check_sample_weight(sample_weight, len(X))
     k = len(result.centers)
     frame = unit_frame(X)
     data = frame.to_frame(X)
@@ -434,8 +468,9 @@ def half_step_inertias(X: object, result: KMeansResult) -> np.ndarray:
     for t, (before, after) in enumerate(zip(result.history, result.history[1:])):  # over iterations
         labels = assign(X, before.centers)
         # the labels as the update left them, after relocating points to empty clusters
-        _, _, labels = engine.relocate_empty(data, labels, *engine.cluster_sums(data, labels, k))
-        values[2 * t + 1] = inertia(X, after.centers, labels)
+        sums_and_counts = engine.cluster_sums(data, labels, k, weights)
+        _, _, labels = engine.relocate_empty(data, labels, *sums_and_counts, weights)
+        values[2 * t + 1] = inertia(X, after.centers, labels, sample_weight=weights)
     return values
 
 
@@ -500,12 +535,16 @@ def init_centers(
         raise TypeError(f"method must be a string; got {method!r}")
     if method not in INIT_METHODS:
         raise ValueError(f"method must be one of {INIT_METHODS}; got {method!r}")
-    weights = check_sample_weight(sample_weight, len(X))
+    _, centers = _start(X, k, method, rng, _check_sample_weight(sample_weight, len(X), k))
+    return centers
+
+
+def _check_sample_weight(sample_weight: object, n_samples: int, k: int) -> np.ndarray | None:
+    weights = check_sample_weight(sample_weight, n_samples)
     if weights is not None and k > np.count_nonzero(weights):
         raise ValueError(f"k must be at most the number of rows of positive sample_weight, "
                          f"{np.count_nonzero(weights)}; got {k}")
-    _, centers = _start(X, k, method, rng, weights)
-    return centers
+    return weights
 
 
 def _warn_of_duplicate_centers(centers: np.ndarray, k: int) -> None:
@@ -526,9 +565,11 @@ def fit(
     k: int,
     *,
     init: str | object = "k-means++",
+    n_init: int = 1,
     max_iter: int = 300,
     tol: float = 1e-4,
     rng=None,
+    sample_weight: object = None,
 ) -> KMeansResult:
     """Cluster ``X`` into ``k`` groups with Lloyd's algorithm.
 
@@ -541,6 +582,10 @@ def fit(
     init : {"k-means++", "random"} or array-like of shape (k, n_features)
         How to choose the initial centers (see :func:`init_centers`), or the
         initial centers themselves.
+    n_init : int
+        The number of starts from ``init``, each run to the end; the run with
+        the lowest final inertia is returned (the first of equals).  Must be
+        1 when ``init`` is an array.
     max_iter : int
         The largest number of iterations (update steps), at least 0.
     tol : float
@@ -550,7 +595,16 @@ def fit(
         as an assignment repeats the previous one: from there nothing can
         change.  ``tol=0`` therefore runs to that fixed point.
     rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
-        The source of randomness for ``init``; unused when ``init`` is an array.
+        The source of randomness for ``init``, one stream for all ``n_init``
+        starts (the same seed, the same result); unused when ``init`` is an
+        array.
+    sample_weight : array-like of shape (n_samples,), optional
+        Non-negative weights of the rows: each center is the weighted mean
+        of its points, the inertia is weighted, and the starting centers are
+        drawn by weight, as in scikit-learn.  Integer weights give the
+        result of repeating each row that many times, from the same initial
+        centers with ``tol=0`` (``tol`` is relative to the unweighted
+        variance of X, as in scikit-learn).  ``None`` weights every row 1.
 
     Returns
     -------
@@ -561,15 +615,17 @@ def fit(
     Raises
     ------
     TypeError
-        If ``X`` (or an array ``init``) does not hold real numbers, ``k``/``max_iter`` is not an
-        integer, ``tol`` is not a real number, or ``rng`` is not None, an int, a ``SeedSequence``,
-        a ``Generator`` or a ``RandomState``.
+        If ``X``, an array ``init`` or ``sample_weight`` does not hold real numbers,
+        ``k``/``n_init``/``max_iter`` is not an integer, ``tol`` is not a real number, or
+        ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
     ValueError
-        If ``X`` is not 2-d, empty or not finite; ``k`` is outside
-        ``1 .. n_samples``; ``init`` is an unknown method name, or an array that is not finite
-        or not of shape ``(k, n_features)``; ``max_iter`` or ``tol`` is negative, or ``tol`` is
-        not finite; ``rng`` is a negative seed; the inertia overflows float64 (coordinates
-        spread over about 1e154 or more: rescale X).
+        If ``X`` is not 2-d, empty or not finite; ``k`` is outside ``1 .. n_samples`` or
+        above the number of rows of positive ``sample_weight``; ``init`` is an unknown
+        method name, or an array that is not finite or not of shape ``(k, n_features)``;
+        ``n_init`` is below 1, or above 1 with an array ``init``; ``max_iter`` or ``tol`` is
+        negative, or ``tol`` is not finite; ``rng`` is a negative seed; ``sample_weight`` is
+        not a finite 1-d array with one entry per row, non-negative and not all 0; the
+        inertia overflows float64 (coordinates spread over about 1e154 or more: rescale X).
 
     Warns
     -----
@@ -599,11 +655,21 @@ def fit(
     """
     X = _check_X(X)
     k = _check_k(k, len(X))
+    n_init = check_int(n_init, "n_init", minimum=1)
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_float(tol, "tol", minimum=0.0)
+    weights = _check_sample_weight(sample_weight, len(X), k)
+    if n_init != 1 and not isinstance(init, str):
+        raise ValueError(f"n_init must be 1 when init is an array of centers; got {n_init}")
+    rng = check_rng(rng)  # one stream for every start
 
-    prepared, initial = _start(X, k, init, rng)
-    steps, labels, n_iter, converged = engine.run(prepared, read_only(initial), max_iter, tol)
+    best = None
+    for _ in range(n_init):
+        prepared, initial = _start(X, k, init, rng, weights)
+        run = engine.run(prepared, read_only(initial), max_iter, tol)
+        if best is None or run[0][-1][1] < best[0][-1][1]:  # a lower final inertia
+            best = run
+    steps, labels, n_iter, converged = best
     history = [KMeansStep(centers, objective) for centers, objective in steps]
     _warn_of_duplicate_centers(history[-1].centers, k)
     return KMeansResult(

@@ -27,9 +27,7 @@ try:
     import PIL.Image  # comes with matplotlib
     from matplotlib.figure import Figure
 except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.widgets needs ipywidgets and matplotlib: pip install 'emlib[plots]'"
-    ) from error
+    raise ImportError("emlib.widgets needs ipywidgets and matplotlib: pip install ipywidgets matplotlib") from error
 
 
 from . import em, gmm, kmeans, plots

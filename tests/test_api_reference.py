@@ -33,7 +33,8 @@ MODULE_NAMES = sorted(info.name for info in pkgutil.iter_modules(emlib.__path__)
 MODULES = {name: importlib.import_module(f"emlib.{name}") for name in MODULE_NAMES}
 
 # members a page leaves out on purpose besides NamedTuple fields: matplotlib's generated Figure.set
-EXCLUDED_ON_PURPOSE = {"plots": {"set"}}
+# gmm.Params.covariance_type is a class attribute, described in the class's Attributes section like the fields
+EXCLUDED_ON_PURPOSE = {"plots": {"set"}, "gmm": {"covariance_type"}}
 
 
 def _public(module) -> list[tuple[str, object]]:

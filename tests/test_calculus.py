@@ -179,8 +179,11 @@ def test_unpack_returns_new_arrays():
 @pytest.mark.parametrize("params, message", [
     (gmm.Params([0.5, 0.5], [[0.0], [1.0]], [1.0, 1.0]),
      "params.covariances must be full, of shape (k, d, d) = (2, 1, 1), to be packed; got shape (2,)"),
-    (gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]]),
+    (gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [[1.0, 1.0], [1.0, 1.0]], "diag"),
      "got shape (2, 2). Expand them first"),
+    (gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 1.0]], [[1.0, 0.0], [0.0, 1.0]], "tied"),
+     "got shape (2, 2). Expand them first, e.g. covariances[:, :, None] * np.eye(d) for diagonal ones, "
+     "np.broadcast_to(covariances, (k, d, d)) for a tied one"),
     (gmm.Params([1.0, 0.0], [[0.0], [1.0]], [[[1.0]], [[1.0]]]),
      "params.weights must all be positive to be packed"),
     (gmm.Params([0.5, 0.6], [[0.0], [1.0]], [[[1.0]], [[1.0]]]), "params.weights must sum to 1"),

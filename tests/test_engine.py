@@ -83,11 +83,16 @@ def test_e_step_gives_the_engines_responsibilities_and_log_likelihood(kind, clou
     assert_close(gmm.log_density(cloud.X, params), log_density, atol=RTOL * (largest[:, 0] + 1), rtol=RTOL)
 
 
+@pytest.mark.filterwarnings("ignore:component.* got no responsibility")  # the empty column, kept at weight 0
 @pytest.mark.parametrize("kind", KINDS)
-@given(cloud=clouds(rows_per_k=2), weighted=st.booleans(), reg=st.sampled_from([0.0, 1e-6, 1e-2]))
-def test_m_step_gives_the_engines_parameters(kind, cloud, weighted, reg):
+@given(cloud=clouds(rows_per_k=2), weighted=st.booleans(), reg=st.sampled_from([0.0, 1e-6, 1e-2]),
+       empty=st.booleans())
+def test_m_step_gives_the_engines_parameters(kind, cloud, weighted, reg, empty):
     X, rng = cloud.X, cloud.rng
     resp = random_resp(rng, len(X), cloud.k)
+    if empty and reg > 0 and cloud.k > 1:  # a component with no responsibility: the same weight 0, mean, covariance
+        resp[:, -1] = 0
+        resp /= resp.sum(axis=1, keepdims=True)
     sample_weight = rng.uniform(0.1, 10, size=len(X)) if weighted else None
     reg_covar = reg * float(np.mean(units(X) ** 2))
     try:
@@ -100,7 +105,7 @@ def test_m_step_gives_the_engines_parameters(kind, cloud, weighted, reg):
     assert_close(params.weights, weights, rtol=RTOL)
     assert_close(params.means, means, atol=RTOL * unit, rtol=RTOL)
     scale = unit if kind != "spherical" else np.sqrt(np.mean(unit**2))
-    if kind == "full":
+    if kind in ("full", "tied"):
         scale = np.outer(unit, unit)
     assert_close(params.covariances, covariances, atol=RTOL * scale, rtol=RTOL)
 
@@ -112,7 +117,7 @@ def test_fit_takes_the_verbs_steps(kind, cloud, seed):
     X, rng = cloud.X, np.random.default_rng(seed)
     unit = units(X)
     start = gmm.Params(np.full(cloud.k, 1 / cloud.k), X[rng.choice(len(X), cloud.k, replace=False)],
-                       random_covariances(rng, cloud.k, unit, kind, 3.0))
+                       random_covariances(rng, cloud.k, unit, kind, 3.0), kind)
     reg_covar = 1e-3 * float(np.mean(unit**2))
     try:
         result = gmm.fit(X, start, covariance_type=kind, reg_covar=reg_covar, tol=0, max_iter=4)
@@ -165,41 +170,55 @@ def assert_nearest(X: np.ndarray, centers: np.ndarray, labels: np.ndarray, expec
     assert np.mean(labels == expected) >= 0.9 or len(X) < 10  # ties to rounding are rare
 
 
-@given(cloud=clouds(), seed=SEEDS)
-def test_assign_gives_the_engines_labels(cloud, seed):
+def random_sample_weight(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Weights from 0 to 10, some 0 (at least one positive), on an odd scale."""
+    weights = rng.uniform(0, 10, size=n) * (rng.random(n) < 0.8)
+    weights[rng.integers(n)] = 1.0
+    return weights * 3e5
+
+
+@given(cloud=clouds(), seed=SEEDS, weighted=st.booleans())
+def test_assign_gives_the_engines_labels(cloud, seed, weighted):
     X, rng = cloud.X, np.random.default_rng(seed)
     centers = X[rng.choice(len(X), cloud.k, replace=False)] + rng.normal(size=(cloud.k, X.shape[1])) * units(X)
-    prepared = kmeans_engine.prepare(X, cloud.k, centers)
+    sample_weight = random_sample_weight(rng, len(X)) if weighted else None
+    prepared = kmeans_engine.prepare(X, cloud.k, centers, sample_weight=sample_weight)
     labels, inertia = kmeans_engine.assign_pass(prepared, prepared.frame.to_frame(centers))
     expected = kmeans.assign(X, centers)
     assert_nearest(X, centers, labels, expected)
-    assert_close(prepared.frame.in_units(inertia), kmeans.inertia(X, centers, expected), rtol=1e-10)
+    assert_close(prepared.frame.in_units(inertia) * prepared.weight_scale,
+                 kmeans.inertia(X, centers, expected, sample_weight=sample_weight), rtol=1e-10)
 
 
-@given(cloud=clouds(), seed=SEEDS, empty=st.integers(0, 2))
-def test_update_gives_the_engines_centers(cloud, seed, empty):
+@given(cloud=clouds(), seed=SEEDS, empty=st.integers(0, 2), weighted=st.booleans())
+def test_update_gives_the_engines_centers(cloud, seed, empty, weighted):
     """Empty clusters included: both relocate them by the same rule."""
     X, rng = cloud.X, np.random.default_rng(seed)
     k = min(cloud.k + empty, len(X))
     labels = rng.integers(max(k - empty, 1), size=len(X))  # the last clusters may be empty
-    prepared = kmeans_engine.prepare(X, k)
-    sums, counts = kmeans_engine.cluster_sums(prepared.data, labels, k)
-    sums, counts, _ = kmeans_engine.relocate_empty(prepared.data, labels, sums, counts)
+    sample_weight = random_sample_weight(rng, len(X)) if weighted else None
+    prepared = kmeans_engine.prepare(X, k, sample_weight=sample_weight)
+    sums, counts = kmeans_engine.cluster_sums(prepared.data, labels, k, prepared.weights)
+    sums, counts, _ = kmeans_engine.relocate_empty(prepared.data, labels, sums, counts, prepared.weights)
     expected = prepared.frame.from_frame(sums / counts[:, None])
-    assert_close(kmeans.update(X, labels, k), expected, atol=RTOL * units(X), rtol=RTOL)
+    assert_close(kmeans.update(X, labels, k, sample_weight=sample_weight), expected, atol=RTOL * units(X), rtol=RTOL)
 
 
-@given(cloud=clouds(rows_per_k=2), seed=SEEDS)
-def test_kmeans_fit_takes_the_verbs_steps(cloud, seed):
+@given(cloud=clouds(rows_per_k=2), seed=SEEDS, weighted=st.booleans())
+def test_kmeans_fit_takes_the_verbs_steps(cloud, seed, weighted):
     """Each iteration of ``kmeans.fit`` is an ``assign`` and an ``update``: same centers, same labels."""
     X = cloud.X
-    result = kmeans.fit(X, cloud.k, rng=seed, tol=0)
+    sample_weight = random_sample_weight(np.random.default_rng(seed), len(X)) if weighted else None
+    assume(sample_weight is None or np.count_nonzero(sample_weight) >= cloud.k)
+    result = kmeans.fit(X, cloud.k, rng=seed, tol=0, sample_weight=sample_weight)
     unit = units(X)
+    scale = 1.0 if sample_weight is None else float(sample_weight.sum())
     for before, after in zip(result.history, result.history[1:]):
         labels = kmeans.assign(X, before.centers)
-        assert_close(after.centers, kmeans.update(X, labels, cloud.k), atol=1e-10 * unit, rtol=1e-10)
-        assert_close(before.inertia, kmeans.inertia(X, before.centers, labels), rtol=1e-10,
-                     atol=1e-12 * float(np.sum(unit**2)) * len(X))
+        assert_close(after.centers, kmeans.update(X, labels, cloud.k, sample_weight=sample_weight),
+                     atol=1e-10 * unit, rtol=1e-10)
+        assert_close(before.inertia, kmeans.inertia(X, before.centers, labels, sample_weight=sample_weight),
+                     rtol=1e-10, atol=1e-12 * float(np.sum(unit**2)) * (len(X) if sample_weight is None else scale))
     assert_nearest(X, result.centers, result.labels, kmeans.assign(X, result.centers))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import pickle
 import re
 import warnings
 
@@ -19,7 +20,7 @@ from emlib import datasets, em, gmm, kmeans
 from emlib._engine import gmm as engine
 from emlib.gmm import Params
 
-KINDS = ("full", "diag", "spherical")
+KINDS = gmm.COVARIANCE_TYPES
 
 
 def synthetic() -> np.ndarray:
@@ -32,11 +33,17 @@ def iris() -> np.ndarray:
 
 
 def as_kind(params: Params, kind: str) -> Params:
-    """The same start with ``kind`` covariances."""
+    """The same start with ``kind`` covariances (tied: the components' covariances pooled by weight)."""
     covariances = np.asarray(params.covariances)
     diagonals = np.diagonal(covariances, axis1=1, axis2=2)
-    value = {"full": covariances, "diag": diagonals, "spherical": diagonals.mean(axis=1)}[kind]
-    return Params(params.weights, params.means, value)
+    value = {"full": covariances, "tied": np.einsum("k,kij->ij", np.asarray(params.weights), covariances),
+             "diag": diagonals, "spherical": diagonals.mean(axis=1)}[kind]
+    return Params(params.weights, params.means, value, kind)
+
+
+def pooled(covariances: list[np.ndarray], counts: list[float]) -> np.ndarray:
+    """The tied covariance of groups with these covariances and sizes."""
+    return np.einsum("k,kij->ij", np.asarray(counts, dtype=float), np.asarray(covariances)) / np.sum(counts)
 
 
 def start(X: np.ndarray, k: int, kind: str, seed: int = 0) -> Params:
@@ -45,7 +52,7 @@ def start(X: np.ndarray, k: int, kind: str, seed: int = 0) -> Params:
 
 
 def sklearn_fit(X, params: Params, kind: str, max_iter: int, reg_covar: float) -> GaussianMixture:
-    precisions = np.linalg.inv(params.covariances) if kind == "full" else 1 / params.covariances
+    precisions = np.linalg.inv(params.covariances) if kind in ("full", "tied") else 1 / params.covariances
     model = GaussianMixture(len(params.weights), covariance_type=kind, weights_init=params.weights,
                             means_init=params.means, precisions_init=precisions, tol=0,
                             max_iter=max_iter, reg_covar=reg_covar)
@@ -122,8 +129,8 @@ def test_log_likelihood_matches_scipy_densities(kind):
     A = rng.normal(size=(2, 3, 3))
     full = A @ A.swapaxes(1, 2) + np.eye(3)
     params = as_kind(Params([0.4, 0.6], rng.normal(size=(2, 3)) + 7, full), kind)
-    to_matrix = {"full": lambda c: c, "diag": np.diag, "spherical": lambda c: c * np.eye(3)}[kind]
-    covs = [to_matrix(c) for c in params.covariances]
+    to_matrix = {"full": lambda c: c, "tied": lambda c: c, "diag": np.diag, "spherical": lambda c: c * np.eye(3)}[kind]
+    covs = [to_matrix(c) for c in (params.covariances[None].repeat(2, 0) if kind == "tied" else params.covariances)]
     density = sum(w * multivariate_normal(m, c).pdf(X) for w, m, c in zip(params.weights, params.means, covs))
     assert gmm.log_likelihood(X, params) == pytest.approx(np.log(density).sum(), rel=1e-12)
     np.testing.assert_allclose(gmm.log_density(X, params), np.log(density), rtol=1e-12)
@@ -164,12 +171,15 @@ def test_m_step_of_a_hard_assignment_is_each_groups_mean_and_mle_covariance(kind
     X = synthetic()
     labels = np.repeat([0, 1, 2], 150)
     params = gmm.m_step(X, np.eye(3)[labels], covariance_type=kind, reg_covar=0)
+    covs = [np.cov(X[labels == j].T, bias=True) for j in range(3)]
     for j in range(3):
-        group = X[labels == j]
-        cov = np.cov(group.T, bias=True)
-        expected = {"full": cov, "diag": np.diag(cov), "spherical": np.diag(cov).mean()}[kind]
-        np.testing.assert_allclose(params.means[j], group.mean(axis=0), rtol=1e-12)
-        np.testing.assert_allclose(params.covariances[j], expected, rtol=1e-10)
+        cov = covs[j]
+        np.testing.assert_allclose(params.means[j], X[labels == j].mean(axis=0), rtol=1e-12)
+        if kind != "tied":
+            expected = {"full": cov, "diag": np.diag(cov), "spherical": np.diag(cov).mean()}[kind]
+            np.testing.assert_allclose(params.covariances[j], expected, rtol=1e-10)
+    if kind == "tied":  # the groups' covariances pooled: the within-group scatter over n
+        np.testing.assert_allclose(params.covariances, pooled(covs, [150, 150, 150]), rtol=1e-10)
     np.testing.assert_allclose(params.weights, 1 / 3)
 
 
@@ -226,7 +236,9 @@ def test_m_step_is_exact_for_tight_groups_far_apart(kind, offset, spread):
     rng = np.random.default_rng(0)
     X = np.r_[rng.normal(0, spread, (30, 1)), rng.normal(offset, spread * 1000, (30, 1))]
     params = gmm.m_step(X, np.eye(2)[np.repeat([0, 1], 30)], covariance_type=kind, reg_covar=0)
-    np.testing.assert_allclose(np.ravel(params.covariances), [X[:30].var(), X[30:].var()], rtol=1e-9)
+    variances = [X[:30].var(), X[30:].var()]
+    expected = [np.mean(variances)] if kind == "tied" else variances  # tied: pooled, 30 rows each
+    np.testing.assert_allclose(np.ravel(params.covariances), expected, rtol=1e-9)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -236,8 +248,8 @@ def test_a_mean_that_moves_very_far_keeps_its_covariance_exact(kind):
     params0 = as_kind(Params([1.0], [[0.0, 0.0]], [np.eye(2)]), kind)
     result = gmm.fit(X, params0, covariance_type=kind, reg_covar=0, max_iter=3, tol=0)
     cov = np.cov(X.T, bias=True)
-    expected = {"full": cov, "diag": np.diag(cov), "spherical": np.diag(cov).mean()}[kind]
-    np.testing.assert_allclose(result.params.covariances[0], expected, rtol=1e-9)
+    expected = {"full": cov[None], "tied": cov, "diag": np.diag(cov)[None], "spherical": [np.diag(cov).mean()]}[kind]
+    np.testing.assert_allclose(result.params.covariances, expected, rtol=1e-9)
 
 
 def test_a_point_beyond_every_component_is_an_error_not_nan():
@@ -419,7 +431,7 @@ def test_stretched_clouds_need_more_than_round_components(seed):
     def agreement(found):
         return max(np.mean(np.array(names)[found] == cloud) for names in itertools.permutations(range(3)))
 
-    for kind in KINDS:
+    for kind in ("full", "diag", "spherical"):
         runs = [gmm.fit(X, gmm.m_step(X, np.eye(3)[labels], covariance_type=kind), covariance_type=kind)
                 for labels in (labels_km, cloud)]
         best = max(runs, key=lambda run: run.log_likelihood)
@@ -478,10 +490,38 @@ def test_a_collapse_error_is_a_value_error():
     assert issubclass(gmm.ComponentCollapse, ValueError)
 
 
-def test_a_component_with_no_responsibility_is_reported():
+def test_a_component_with_no_responsibility_is_an_error_without_reg_covar():
     X = np.array([[0.0], [1.0]])
-    with pytest.raises(ValueError, match="component 1 has no responsibility left"):
-        gmm.m_step(X, [[1, 0], [1, 0]])
+    with pytest.raises(gmm.ComponentCollapse, match=re.escape(
+            "component 1 has no responsibility left (its total responsibility is 0) and reg_covar is 0, so its "
+            "covariance would be 0: start elsewhere, use fewer components, or make reg_covar positive (the "
+            "component is then kept with weight 0)")):
+        gmm.m_step(X, [[1, 0], [1, 0]], reg_covar=0)
+
+
+@pytest.mark.parametrize("kind", gmm.COVARIANCE_TYPES)
+@pytest.mark.parametrize("sample_weight", [None, [1.0, 3.0, 0.5]])
+def test_a_component_with_no_responsibility_is_kept_with_weight_0_and_a_warning(kind, sample_weight):
+    X = np.array([[0.0, 1.0], [1.0, 5.0], [4.0, 2.0]])
+    resp = np.array([[1.0, 0.0, 0.0], [0.5, 0.0, 0.5], [0.0, 0.0, 1.0]])
+    own = "" if kind == "tied" else "with covariance reg_covar = 0.25 on the diagonal, "  # tied: the shared one
+    with pytest.warns(UserWarning, match=re.escape(
+            f"component 1 of k = 3 got no responsibility: kept with weight 0, at the data's mean, {own}taking no "
+            "part in the mixture.")):
+        params = gmm.m_step(X, resp, covariance_type=kind, reg_covar=0.25, sample_weight=sample_weight)
+    assert params.weights[1] == 0
+    np.testing.assert_allclose(params.means[1], np.average(X, axis=0, weights=sample_weight), rtol=1e-15)
+    if kind != "tied":
+        expected = {"full": 0.25 * np.eye(2), "diag": [0.25, 0.25], "spherical": 0.25}[kind]
+        np.testing.assert_allclose(params.covariances[1], expected, rtol=1e-15)
+    # the other two are the M-step of the two columns alone
+    kept = gmm.m_step(X, resp[:, [0, 2]], covariance_type=kind, reg_covar=0.25, sample_weight=sample_weight)
+    np.testing.assert_allclose(params.weights[[0, 2]], kept.weights, rtol=1e-14)
+    np.testing.assert_allclose(params.means[[0, 2]], kept.means, rtol=1e-14)
+    np.testing.assert_allclose(params.covariances if kind == "tied" else params.covariances[[0, 2]],
+                               kept.covariances, rtol=1e-14)
+    # a mixture with a weight-0 component has the density of the others
+    np.testing.assert_allclose(gmm.log_density(X, params), gmm.log_density(X, kept), rtol=1e-14)
 
 
 def test_m_step_reports_a_singular_covariance():
@@ -513,7 +553,7 @@ X2 = np.arange(12.0).reshape(6, 2)
      r"params.covariances\[0\] is not symmetric"),
     (GOOD._replace(covariances=np.stack([np.eye(2), [[1, 2], [2, 1]]])), ValueError,
      r"params.covariances\[1\] is not a covariance: its matrix is not positive definite"),
-    (GOOD._replace(covariances=[[1.0, 1.0], [1.0, 0.0]]), ValueError,
+    (Params(GOOD.weights, GOOD.means, [[1.0, 1.0], [1.0, 0.0]], "diag"), ValueError,
      r"params.covariances\[1\] is not a covariance: its variances must be positive"),
     (GOOD._replace(covariances=[1.0, -1.0]), ValueError, r"params.covariances\[1\] is not a covariance"),
     (GOOD._replace(covariances=[1.0, np.inf]), ValueError, "params.covariances contains infinity"),
@@ -544,12 +584,11 @@ def test_bad_data_is_named(X, error, message):
     ({"k_or_params": 7}, ValueError, "k_or_params must be at most n_samples = 6; got 7"),
     ({"k_or_params": 2.0}, TypeError, "k_or_params must be an int .* or a gmm.Params; got float"),
     ({"k_or_params": True}, TypeError, "k_or_params must be an int"),
-    ({"k_or_params": GOOD._replace(weights=[1.0, 0.0])}, ValueError,
-     "k_or_params.weights must be positive: a component that starts with weight 0 keeps it"),
     ({"k_or_params": GOOD, "covariance_type": "diag"}, ValueError,
      "k_or_params has full covariances but covariance_type is 'diag'"),
     ({"k_or_params": GOOD, "n_init": 3}, ValueError, "n_init must be 1 when starting from given Params; got 3"),
-    ({"covariance_type": "tied"}, ValueError, r"covariance_type must be one of \('full', 'diag', 'spherical'\)"),
+    ({"covariance_type": "shared"}, ValueError,
+     r"covariance_type must be one of \('full', 'tied', 'diag', 'spherical'\)"),
     ({"covariance_type": None}, TypeError, "covariance_type must be a string"),
     ({"init": "kmeans"}, ValueError, r"init must be one of \('k-means\+\+', 'random'\); got 'kmeans'"),
     ({"max_iter": -1}, ValueError, "max_iter must be at least 0; got -1"),
@@ -591,8 +630,84 @@ def test_sample_checks_its_arguments():
         gmm.sample(GOOD._replace(weights=[0.2, 0.2]), 3)
 
 
-def test_covariance_type_is_read_from_the_shape():
-    assert [gmm.covariance_type_of(as_kind(GOOD, kind)) for kind in KINDS] == list(KINDS)
+def test_a_fit_continues_from_its_own_result_with_a_component_of_weight_0():
+    X = np.vstack((np.zeros((5, 2)), np.ones((5, 2))))
+    with pytest.warns(UserWarning, match="component 2 of k = 3 got no responsibility"):
+        first = gmm.fit(X, 3, rng=0)
+    assert first.params.weights[2] == 0
+    with pytest.warns(UserWarning, match="component 2 of k = 3 got no responsibility"):
+        again = gmm.fit(X, first.params, max_iter=3, tol=0)
+    np.testing.assert_allclose(again.log_likelihood, first.log_likelihood, rtol=1e-12)
+    with pytest.raises(gmm.ComponentCollapse, match="component 2 has no responsibility left"):
+        gmm.fit(X, first.params, reg_covar=0)
+
+
+def test_a_component_of_weight_0_does_not_keep_a_point_far_from_the_others_from_being_an_error():
+    # the weight-0 component is near the point; the component that could have made it is not
+    params = Params([1.0, 0.0], [[1e200], [0.0]], [1.0, 1.0])
+    for function in (gmm.e_step, gmm.log_likelihood, gmm.log_density, gmm.predict):
+        with pytest.raises(ValueError, match="its density is 0 in float64: the log-likelihood is -inf"):
+            function([[0.0]], params)
+
+
+def test_a_params_unpacks_as_its_three_arrays_and_keeps_its_type():
+    tied = Params([0.5, 0.5], [[0.0, 0.0], [5.0, 5.0]], [[2.0, 1.0], [1.0, 2.0]], "tied")
+    weights, means, covariances = tied
+    assert len(tied) == 3 and tied.covariance_type == "tied" and covariances == [[2.0, 1.0], [1.0, 2.0]]
+    assert tied._replace(weights=[0.2, 0.8]).covariance_type == "tied"
+    assert pickle.loads(pickle.dumps(tied)).covariance_type == "tied"
+    assert repr(tied).endswith("covariance_type='tied')") and repr(tied).startswith("Params(weights=")
+    assert Params(*tied).covariance_type is None  # rebuilt from the arrays alone: the type is not stated
+
+
+def test_scikit_learns_tied_covariances_are_read_as_tied_when_k_differs_from_d():
+    X = iris()
+    model = GaussianMixture(2, covariance_type="tied", random_state=0).fit(X)
+    params = Params(model.weights_, model.means_, model.covariances_)  # (4, 4) with k = 2: only tied fits
+    assert gmm.covariance_type_of(params) == "tied"
+    np.testing.assert_allclose(gmm.log_likelihood(X, params), model.score(X) * len(X), rtol=1e-12)
+    assert gmm.n_parameters(params) == model._n_parameters() == 1 + 8 + 10
+
+
+def test_covariance_type_is_read_from_the_shape_where_it_tells():
+    three = Params([0.2, 0.3, 0.5], [[0.0, 0.0], [1.0, 1.0], [2.0, 0.0]], np.stack([np.eye(2)] * 3))
+    unstated = {kind: Params(*as_kind(three, kind)) for kind in KINDS}
+    assert [gmm.covariance_type_of(unstated[kind]) for kind in KINDS] == list(KINDS)
+    assert [unstated[kind].covariances.shape for kind in KINDS] == [(3, 2, 2), (2, 2), (3, 2), (3,)]
+
+
+@pytest.mark.parametrize("kind", ["diag", "tied"])
+def test_a_square_covariance_table_with_k_equal_to_d_needs_its_type(kind):
+    # (k, d) diagonal and (d, d) tied covariances have the same shape when k == d: emlib does not guess
+    stated = as_kind(GOOD, kind)
+    assert gmm.covariance_type_of(stated) == kind
+    message = ("params.covariances of shape (2, 2) could be diagonal (a row of variances for each of the k = 2 "
+               "components) or tied (one covariance matrix shared by all of them): say which, as "
+               "gmm.Params(weights, means, covariances, covariance_type='diag') or covariance_type='tied'")
+    for function in (gmm.covariance_type_of, gmm.n_parameters, lambda p: gmm.e_step(X2, p)):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            function(Params(*stated))
+    # fit's covariance_type says what a start's unstated square table is
+    unstated = Params(*stated)
+    result = gmm.fit(X2, unstated, covariance_type=kind, max_iter=2, tol=0)
+    assert result.params.covariance_type == kind and result.history[0].params.covariance_type == kind
+    with pytest.raises(ValueError, match=re.escape(f"k_or_params has {kind} covariances but covariance_type is "
+                                                   f"'full'; pass covariance_type='{kind}'")):
+        gmm.fit(X2, stated, covariance_type="full")
+
+
+def test_a_covariance_type_that_does_not_fit_the_shape_is_refused():
+    with pytest.raises(ValueError, match=re.escape("params.covariances must have shape (2, 2) for tied covariances "
+                                                   "(k = 3 components, d = 2 features); got (3, 2)")):
+        gmm.e_step(X2, Params([0.2, 0.3, 0.5], np.zeros((3, 2)), np.ones((3, 2)), "tied"))
+    with pytest.raises(ValueError, match=re.escape("covariance_type must be one of ('full', 'tied', 'diag', "
+                                                   "'spherical'); got 'shared'")):
+        Params(*GOOD, "shared")
+    with pytest.raises(TypeError, match=re.escape("covariance_type must be a string; got int")):
+        Params(*GOOD, 3)
+    with pytest.raises(ValueError, match=re.escape("params.covariances is not a covariance: its matrix is not "
+                                                   "positive definite")):
+        gmm.e_step(X2, Params([0.5, 0.5], np.zeros((2, 2)), [[1.0, 2.0], [2.0, 1.0]], "tied"))
 
 
 # --------------------------------------------------------------------------
@@ -607,9 +722,12 @@ def test_align_undoes_any_permutation(kind):
     fitted = gmm.fit(X, 5, covariance_type=kind, rng=1).params
     for _ in range(5):
         order = rng.permutation(5)
-        shuffled = gmm.Params(*(part[order] for part in fitted))
+        tied = fitted.covariance_type == "tied"  # one covariance, every component's: no order to it
+        shuffled = fitted._replace(weights=fitted.weights[order], means=fitted.means[order],
+                                   covariances=fitted.covariances if tied else fitted.covariances[order])
         aligned, found = gmm.align(shuffled, fitted)
         assert np.array_equal(order[found], np.arange(5))
+        assert aligned.covariance_type == kind
         for part, expected in zip(aligned, fitted):
             np.testing.assert_array_equal(part, expected)
 
@@ -631,7 +749,7 @@ def test_align_is_the_cheapest_matching_by_brute_force():
     rng = np.random.default_rng(5)
     for _ in range(30):
         k = int(rng.integers(1, 6))
-        reference = gmm.Params(np.full(k, 1 / k), rng.normal(size=(k, 2)), rng.uniform(0.2, 3, size=(k, 2)))
+        reference = gmm.Params(np.full(k, 1 / k), rng.normal(size=(k, 2)), rng.uniform(0.2, 3, size=(k, 2)), "diag")
         params = gmm.Params(np.full(k, 1 / k), rng.normal(size=(k, 2)), np.ones(k))
         _, order = gmm.align(params, reference)
         distance = np.sum((params.means[None, :, :] - reference.means[:, None, :]) ** 2
@@ -642,7 +760,7 @@ def test_align_is_the_cheapest_matching_by_brute_force():
 
 def test_align_uses_each_components_spread_not_raw_distance():
     # the second reference component is very wide along x: a mean 5 away along x is close to it
-    reference = gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 3.0]], [[1.0, 1.0], [100.0, 0.01]])
+    reference = gmm.Params([0.5, 0.5], [[0.0, 0.0], [1.0, 3.0]], [[1.0, 1.0], [100.0, 0.01]], "diag")
     params = gmm.Params([0.5, 0.5], [[0.5, 0.5], [6.0, 3.0]], [1.0, 1.0])
     _, order = gmm.align(params, reference)
     assert order.tolist() == [0, 1]

@@ -59,13 +59,16 @@ def test_2d_state_draws_two_ellipses_per_component_matching_the_covariance(data_
     assert ellipses[0].get_edgecolor()[:3] == pytest.approx(to_rgb(plots.PALETTE[0]))
 
 
-@pytest.mark.parametrize("covariances", [np.full((2, 2), 0.01), np.full(2, 0.01)])
-def test_2d_state_takes_diagonal_and_spherical_covariances(data_2d, covariances):
+@pytest.mark.parametrize("covariances, kind", [(np.full((2, 2), 0.01), "diag"), (np.full(2, 0.01), "spherical"),
+                                               (0.01 * np.eye(2), "tied")])
+def test_2d_state_takes_diagonal_spherical_and_tied_covariances(data_2d, covariances, kind):
     X, run = data_2d
-    params = gmm.Params(run.params.weights, run.params.means, covariances)
+    params = gmm.Params(run.params.weights, run.params.means, covariances, kind)
     fig, axes = plots.new_figure()
     ellipses = [p for p in plots.mixture_state(X, params, ax=axes[0, 0]).patches if isinstance(p, Ellipse)]
-    assert ellipses[0].width == pytest.approx(0.2) and ellipses[0].height == pytest.approx(0.2)
+    # one and two standard deviations (0.1) for every component: circles of diameters 0.2 and 0.4
+    assert len(ellipses) == 2 * len(params.weights)
+    assert sorted({(round(e.width, 9), round(e.height, 9)) for e in ellipses}) == [(0.2, 0.2), (0.4, 0.4)]
 
 
 def test_mixtures_share_limits_and_check_titles(data_1d):

@@ -89,13 +89,14 @@ def test_float32_is_held_to_float32_precision_not_more():
                                                 [1.0, 1.0, 1.0]))
 
 
-@pytest.mark.parametrize("kind", ["full", "diag", "spherical"])
+@pytest.mark.parametrize("kind", gmm.COVARIANCE_TYPES)
 def test_mixtures_fitted_by_scikit_learn_in_float32_are_taken(kind):
     for seed in range(20):
         data = np.random.default_rng(seed).normal(size=(200, 3)).astype(np.float32)
         model = GaussianMixture(3, covariance_type=kind, random_state=seed).fit(data)
         assert model.weights_.dtype == np.float32 or model.means_.dtype == np.float32
-        params = gmm.Params(model.weights_, model.means_, model.covariances_)
+        # k = d = 3: a (3, 3) table is diagonal or tied, and scikit-learn's covariance_type says which
+        params = gmm.Params(model.weights_, model.means_, model.covariances_, model.covariance_type)
         value = gmm.log_likelihood(data, params)
         assert value == pytest.approx(model.score(data) * len(data), rel=1e-4)
 
@@ -212,3 +213,134 @@ def test_gmm_fit_draws_its_start_by_weight(monkeypatch):
     assert len(seen) == 2
     for drawn_by in seen:  # the weights, up to the power of two that keeps their sums finite
         np.testing.assert_allclose(drawn_by / drawn_by.max(), weights / weights.max(), rtol=1e-15)
+
+
+# --------------------------------------------------------------------------
+# k-means with sample_weight and n_init
+# --------------------------------------------------------------------------
+
+SEPARATED = [
+    datasets.make_blobs([(0.0, 0.0), (6.0, 0.0), (0.0, 6.0)], 30, 1.0, rng=3)[0],
+    datasets.make_blobs([(0.0,) * 5, (4.0,) * 5, (-4.0, 4.0, -4.0, 4.0, -4.0), (8.0, 0, 0, 0, 8.0)], 25, 1.5,
+                        rng=4)[0],
+    np.random.default_rng(5).normal(size=(80, 3)) * [1e6, 1.0, 1e-3] + [3e8, 0.0, 0.0],
+]
+
+
+@pytest.mark.parametrize("case", range(len(SEPARATED)))
+@pytest.mark.parametrize("seed", range(3))
+def test_integer_weights_give_the_fit_of_repeated_rows(case, seed):
+    data = SEPARATED[case]
+    rng = np.random.default_rng(seed)
+    repeats = rng.integers(0, 4, size=len(data))
+    k = 3 if case != 1 else 4
+    init = data[rng.choice(np.flatnonzero(repeats), k, replace=False)]
+    weighted = kmeans.fit(data, k, init=init, sample_weight=repeats, tol=0)
+    repeated = kmeans.fit(np.repeat(data, repeats, axis=0), k, init=init, tol=0)
+    scale = np.abs(data).max(axis=0)
+    np.testing.assert_allclose(weighted.centers / scale, repeated.centers / scale, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(weighted.inertia, repeated.inertia, rtol=1e-10)
+    assert np.array_equal(np.repeat(weighted.labels, repeats), repeated.labels)
+    if case == 2:  # a point all but tied between two centers far from 0 may flip one iteration late
+        return
+    assert weighted.n_iter == repeated.n_iter
+    for a, b in zip(weighted.history, repeated.history):
+        np.testing.assert_allclose(a.inertia, b.inertia, rtol=1e-10)
+
+
+@pytest.mark.parametrize("case", range(len(SEPARATED)))
+def test_weighted_k_means_agrees_with_scikit_learn_from_the_same_start(case):
+    from sklearn.cluster import KMeans
+
+    data = SEPARATED[case]
+    rng = np.random.default_rng(case)
+    sample_weight = rng.uniform(0, 5, size=len(data)) * (rng.random(len(data)) < 0.9)
+    k = 3 if case != 1 else 4
+    init = data[rng.choice(np.flatnonzero(sample_weight), k, replace=False)]
+    ours = kmeans.fit(data, k, init=init, sample_weight=sample_weight, tol=0)
+    theirs = KMeans(k, init=init, n_init=1, algorithm="lloyd", tol=0).fit(data, sample_weight=sample_weight)
+    scale = np.abs(data).max(axis=0)
+    np.testing.assert_allclose(ours.centers / scale, theirs.cluster_centers_ / scale, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(ours.inertia, theirs.inertia_, rtol=1e-9)
+    assert np.array_equal(ours.labels, theirs.labels_)
+
+
+def test_weighted_update_and_inertia_are_the_weighted_means_and_sum():
+    data = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 4.0], [12.0, 8.0]])
+    sample_weight = [3.0, 1.0, 0.5, 1.5]
+    centers = kmeans.update(data, [0, 0, 1, 1], 2, sample_weight=sample_weight)
+    np.testing.assert_allclose(centers, [[0.5, 0.0], [11.5, 7.0]], rtol=1e-15)
+    expected = 3 * 0.25 + 1 * 2.25 + 0.5 * (2.25 + 9) + 1.5 * (0.25 + 1)
+    np.testing.assert_allclose(kmeans.inertia(data, centers, [0, 0, 1, 1], sample_weight=sample_weight), expected,
+                               rtol=1e-15)
+
+
+def test_a_cluster_whose_points_all_weigh_0_is_relocated_never_nan():
+    data = np.array([[0.0], [1.0], [2.0], [10.0], [11.0]])
+    centers = kmeans.update(data, [0, 0, 0, 1, 1], 2, sample_weight=[1.0, 1.0, 4.0, 0.0, 0.0])
+    assert np.isfinite(centers).all()
+    # the cluster of weight 0 takes the point of positive weight farthest from its own mean, 0.0 (mean 1.5);
+    # its old cluster keeps (1 + 4 * 2) / 5
+    np.testing.assert_allclose(centers, [[1.8], [0.0]], rtol=1e-15)
+
+
+def test_weighted_half_step_inertias_never_rise_and_match_the_history():
+    data = SEPARATED[0]
+    sample_weight = np.random.default_rng(0).uniform(0, 3, size=len(data))
+    result = kmeans.fit(data, 3, init="random", rng=1, sample_weight=sample_weight, tol=0)
+    values = kmeans.half_step_inertias(data, result, sample_weight=sample_weight)
+    assert np.all(np.diff(values) <= 1e-12 * values[0])
+    np.testing.assert_allclose(values[0::2], [step.inertia for step in result.history], rtol=1e-15)
+    np.testing.assert_allclose(result.inertia, kmeans.inertia(data, result.centers, sample_weight=sample_weight),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", kmeans.INIT_METHODS)
+def test_n_init_keeps_the_run_with_the_lowest_inertia_reproducibly(method):
+    data = SEPARATED[1]
+    best = kmeans.fit(data, 8, init=method, n_init=6, rng=11)
+    stream = np.random.default_rng(11)  # one stream for every start, as fit draws them
+    runs = [kmeans.fit(data, 8, init=method, rng=stream) for _ in range(6)]
+    assert len({run.inertia for run in runs}) > 1  # the starts differ: there is something to choose
+    chosen = min(runs, key=lambda run: run.inertia)
+    assert best.inertia == chosen.inertia and np.array_equal(best.centers, chosen.centers)
+    again = kmeans.fit(data, 8, init=method, n_init=6, rng=11)
+    assert len(again.history) == len(best.history)
+    assert all(np.array_equal(a.centers, b.centers) and a.inertia == b.inertia
+               for a, b in zip(again.history, best.history))
+    from_state = kmeans.fit(data, 8, init=method, n_init=6, rng=np.random.RandomState(11))
+    assert np.array_equal(from_state.centers, kmeans.fit(data, 8, init=method, n_init=6,
+                                                          rng=np.random.RandomState(11)).centers)
+
+
+def test_a_cluster_left_with_weights_too_small_to_add_up_is_never_nan():
+    # the donors leave behind points whose weights vanish beside the total: summed afresh, never 0 / 0
+    data = np.array([[0.0], [1.0], [-1.0], [1e-17]])
+    sample_weight = [1.0, 1e-17, 0.0, 1e-17]
+    centers = kmeans.update(data, [0, 0, 0, 0], 3, sample_weight=sample_weight)
+    assert np.isfinite(centers).all()
+    result = kmeans.fit(data, 3, init=[[0.0], [50.0], [60.0]], sample_weight=sample_weight, tol=0)
+    assert np.isfinite(result.centers).all() and np.isfinite(result.inertia)
+
+
+def test_a_weighted_inertia_beyond_float64_is_an_error_not_inf():
+    data = np.array([[0.0], [1e5], [2e5]])
+    message = re.escape("the weighted inertia overflows float64: divide sample_weight by a constant (only the "
+                        "ratios of the weights matter to the centers)")
+    with pytest.raises(ValueError, match=message):
+        kmeans.inertia(data, [[0.0]], sample_weight=[1e300] * 3)
+    with pytest.raises(ValueError, match=message):
+        kmeans.fit(data, 1, sample_weight=[1e300] * 3)
+    # the centers themselves need only the ratios
+    np.testing.assert_allclose(kmeans.update(data, [0, 0, 0], 1, sample_weight=[1e300] * 3), [[1e5]])
+
+
+def test_n_init_with_an_array_start_is_refused():
+    with pytest.raises(ValueError, match=re.escape("n_init must be 1 when init is an array of centers; got 3")):
+        kmeans.fit(X, 3, init=X[:3], n_init=3)
+
+
+def test_k_means_k_above_the_rows_of_positive_weight_is_refused():
+    with pytest.raises(ValueError, match=re.escape(
+            "k must be at most the number of rows of positive sample_weight, 2; got 3")):
+        kmeans.fit(X, 3, sample_weight=np.r_[1.0, 2.0, np.zeros(len(X) - 2)])

@@ -39,7 +39,7 @@ def wheel(tmp_path_factory):
         shutil.copy2(ROOT / name, source / name)
     clean_run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
                     "--no-index", "--wheel-dir", str(out), str(source)], check=True)
-    (built,) = out.glob("emlib-*.whl")
+    (built,) = out.glob("emlib_book-*.whl")
     return built
 
 
@@ -87,7 +87,7 @@ def test_pip_sees_nothing_missing_and_nothing_else(fresh_python):
                             check=True, capture_output=True, text=True).stdout.split()
     # pip (and, before Python 3.12, setuptools) come with every new environment
     assert sorted(line.split("==")[0].lower() for line in listed if not line.startswith(("pip==", "setuptools=="))) == [
-        "emlib", "numpy"]
+        "emlib-book", "numpy"]
 
 
 def test_emlib_imports_and_fits_with_numpy_alone(fresh_python):
@@ -109,8 +109,8 @@ print(third_party, emlib.__file__.startswith(sys.prefix))
 
 
 @pytest.mark.parametrize("module, message", [
-    ("plots", "emlib.plots needs matplotlib: pip install 'emlib[plots]'"),
-    ("widgets", "emlib.widgets needs ipywidgets and matplotlib: pip install 'emlib[plots]'"),
+    ("plots", "emlib.plots needs matplotlib: pip install matplotlib"),
+    ("widgets", "emlib.widgets needs ipywidgets and matplotlib: pip install ipywidgets matplotlib"),
 ])
 def test_the_plots_extra_is_named_when_it_is_missing(fresh_python, module, message):
     result = _run(fresh_python, f"import emlib.{module}")

@@ -195,12 +195,13 @@ def test_collapse_trace_draws_log_likelihoods_and_smallest_variances(long_runs):
         assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b"]
 
 
-def test_collapse_trace_reads_diagonal_and_spherical_covariances(blobs):
-    for kind in ("diag", "spherical"):
+def test_collapse_trace_reads_diagonal_spherical_and_tied_covariances(blobs):
+    for kind in ("diag", "spherical", "tied"):
         run = gmm.fit(blobs, 2, covariance_type=kind, rng=0, tol=0, max_iter=3)
         right = plots.collapse_trace({"r": run.history[1:]}).axes[1]
-        np.testing.assert_array_equal(_curve(right, "r").get_ydata(),
-                                      [s.params.covariances.min() for s in run.history[1:]])
+        smallest = [np.linalg.eigvalsh(s.params.covariances).min() if kind == "tied" else s.params.covariances.min()
+                    for s in run.history[1:]]
+        np.testing.assert_allclose(_curve(right, "r").get_ydata(), smallest, rtol=1e-12)
 
 
 # --------------------------------------------------------------------------

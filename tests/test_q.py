@@ -112,9 +112,9 @@ def test_coins_q_is_minus_infinity_where_a_credited_row_is_impossible():
 def random_mixture(rng, k: int, d: int, kind: str) -> gmm.Params:
     A = rng.normal(size=(k, d, d))
     full = A @ A.swapaxes(1, 2) + 0.3 * np.eye(d)
-    covariances = {"full": full, "diag": np.diagonal(full, axis1=1, axis2=2).copy(),
+    covariances = {"full": full, "tied": full[0], "diag": np.diagonal(full, axis1=1, axis2=2).copy(),
                    "spherical": np.diagonal(full, axis1=1, axis2=2).mean(axis=1)}[kind]
-    return gmm.Params(rng.dirichlet(np.ones(k)), rng.normal(scale=2, size=(k, d)), covariances)
+    return gmm.Params(rng.dirichlet(np.ones(k)), rng.normal(scale=2, size=(k, d)), covariances, kind)
 
 
 KINDS = st.sampled_from(gmm.COVARIANCE_TYPES)
@@ -149,8 +149,25 @@ def test_gmm_m_step_maximises_q(kind):
     for _ in range(200):
         step = rng.normal(scale=0.05, size=4 + np.size(best.covariances))
         weights = np.clip(best.weights + [step[0], -step[0]], 0.01, None)
-        nearby = gmm.Params(weights / weights.sum(), best.means + step[1:3],
-                            best.covariances * np.exp(step[4:].reshape(np.shape(best.covariances))))
+        nearby = best._replace(weights=weights / weights.sum(), means=best.means + step[1:3],
+                               covariances=best.covariances * np.exp(step[4:].reshape(np.shape(best.covariances))))
+        assert gmm.q_function(X, nearby, params_t) <= q_best
+
+
+def test_gmm_m_step_maximises_q_for_a_tied_covariance_in_every_direction():
+    # steps move the weights, the means and every entry of the shared Cholesky factor
+    rng = np.random.default_rng(10)
+    X, _ = gmm.sample(random_mixture(rng, 2, 2, "full"), 200, rng=rng)
+    params_t = random_mixture(rng, 2, 2, "tied")
+    best = gmm.m_step(X, gmm.e_step(X, params_t)[0], covariance_type="tied", reg_covar=0)
+    q_best, factor, lower = gmm.q_function(X, best, params_t), np.linalg.cholesky(best.covariances), np.tril_indices(2)
+    for _ in range(300):
+        step = rng.normal(scale=0.05, size=8)
+        weights = np.clip(best.weights + [step[0], -step[0]], 0.01, None)
+        moved = factor.copy()
+        moved[lower] += step[5:]
+        nearby = best._replace(weights=weights / weights.sum(), means=best.means + step[1:5].reshape(2, 2),
+                               covariances=moved @ moved.T)
         assert gmm.q_function(X, nearby, params_t) <= q_best
 
 

@@ -28,9 +28,11 @@ less memory, and tests/test_engine.py checks that they agree.  How:
   a second pass.
 
 Nothing here checks its input: :mod:`emlib.gmm` does that before calling in.
-Collapses (a component with no responsibility left, a covariance no longer
-positive definite) are raised as :class:`Collapse`, which
-:func:`emlib.gmm.fit` turns into :class:`emlib.gmm.ComponentCollapse`.
+Collapses (a covariance no longer positive definite, or a component with no
+responsibility left when ``reg_covar`` is 0) are raised as :class:`Collapse`,
+which :func:`emlib.gmm.fit` turns into :class:`emlib.gmm.ComponentCollapse`;
+with ``reg_covar > 0`` a component with no responsibility is kept with
+weight 0 (:func:`_params`).
 """
 
 from __future__ import annotations
@@ -45,7 +47,8 @@ from .. import em
 from .._math import column_means
 from .._validation import read_only, singular_components
 
-__all__ = ["Collapse", "FAR_FROM_EVERY_COMPONENT", "Data", "prepare", "log_resp", "m_step", "run"]
+__all__ = ["Collapse", "no_responsibility_left", "FAR_FROM_EVERY_COMPONENT", "Data", "prepare", "log_resp", "m_step",
+           "run"]
 
 _LOG_2PI = np.log(2 * np.pi)
 _CANCELLED = 10 * np.finfo(np.float64).eps  # relative size of a difference that is 0 in rounding
@@ -67,8 +70,18 @@ class Collapse(ValueError):
     """A component collapsed: no responsibility left, or a covariance no longer positive definite."""
 
 
-def _kind(covariances: np.ndarray) -> str:
-    return ("spherical", "diag", "full")[covariances.ndim - 1]
+def no_responsibility_left(component: int) -> str:
+    """The error of a component with no responsibility when ``reg_covar`` is 0."""
+    return (
+        f"component {component} has no responsibility left (its total responsibility is 0) and "
+        "reg_covar is 0, so its covariance would be 0: start elsewhere, use fewer components, "
+        "or make reg_covar positive (the component is then kept with weight 0)"
+    )
+
+
+def _layout(kind: str) -> str:
+    """How the engine computes with a covariance type: a tied covariance is every component's full one."""
+    return "full" if kind == "tied" else kind
 
 
 # --------------------------------------------------------------------------
@@ -103,21 +116,26 @@ class _Components(NamedTuple):
 def _components(params: tuple, shift: np.ndarray) -> _Components:
     """Factorise every component once (one batched Cholesky call for full covariances).
 
-    ``params`` is ``(weights, means, covariances)``.  Raises
+    ``params`` is a ``gmm.Params`` with its ``covariance_type``; a tied
+    covariance is factorised as every component's.  Raises
     ``numpy.linalg.LinAlgError`` naming the first component whose covariance
     is singular to working precision (see
     :func:`emlib._validation.singular_components`); callers turn that into a
     message.
     """
     weights, means, covariances = params
+    kind = params.covariance_type
     k, d = means.shape
     means = means - shift
+    if kind == "tied":
+        if singular_components(covariances[None]):
+            raise np.linalg.LinAlgError("the shared covariance is singular")
+        covariances, kind = np.broadcast_to(covariances, (k, d, d)), "full"
     failed = singular_components(covariances)
     if failed:
         raise np.linalg.LinAlgError(f"component {failed[0]}'s covariance is singular")
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: that component never fits
         log_weights = np.log(weights)
-    kind = _kind(covariances)
     offsets = None
     if kind == "full":
         factor = np.linalg.cholesky(covariances)
@@ -271,7 +289,7 @@ class Data(NamedTuple):
 
 
 def prepare(X: np.ndarray, sample_weight: np.ndarray | None, kind: str) -> Data:
-    order = "K" if kind == "full" else "F"  # see _Data
+    order = "K" if _layout(kind) == "full" else "F"  # see Data
     if sample_weight is None:
         shift = column_means(X)
         return Data(np.subtract(X, shift, order=order), shift, None, float(len(X)), 1.0)
@@ -287,7 +305,7 @@ def prepare(X: np.ndarray, sample_weight: np.ndarray | None, kind: str) -> Data:
 
 def log_resp(X: np.ndarray, params: tuple) -> tuple[np.ndarray, np.ndarray]:
     """The log-responsibilities ``(n, k)`` and the log-density of every row ``(n,)``."""
-    data = prepare(X, None, _kind(params[2]))
+    data = prepare(X, None, params.covariance_type)
     comps = _components(params, data.shift)
     n, (k, d) = len(X), comps.means.shape
     log_resp, log_density = np.empty((n, k)), np.empty(n)
@@ -369,8 +387,10 @@ def _statistics(data: Data, resp_of, anchors: np.ndarray, kind: str) -> _Statist
     return _Statistics(**stats, anchors=anchors, factor=None)
 
 
-def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[tuple, float]:
+def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float, tied: bool) -> tuple[tuple, float]:
     """The M-step proper: maximise the expected complete-data log-likelihood.
+
+    ``tied`` pools the components' full scatter into one covariance.
 
     Also returns how far the worst mean moved from its anchor, squared, in
     units of its new spread (the trace of its covariance): the scatter
@@ -378,29 +398,28 @@ def _params(stats: _Statistics, shift: np.ndarray, reg_covar: float) -> tuple[tu
     relative.  ``inf`` if a component that moved has no spread left.
     """
     counts = stats.counts
-    empty = np.flatnonzero(counts <= 0)
-    if empty.size:
-        raise Collapse(
-            f"component {empty[0]} has no responsibility left (its total responsibility is 0): "
-            "no point belongs to it, so its mean and covariance are undefined; start elsewhere "
-            "or use fewer components"
-        )
+    empty = counts <= 0  # kept with weight 0 (reg_covar > 0), see emlib.gmm.m_step
+    if empty.any() and reg_covar == 0:
+        raise Collapse(no_responsibility_left(np.flatnonzero(empty)[0]))
     k, d = stats.sums.shape
     weights = counts / counts.sum()
-    means = stats.sums / counts[:, None]
-    moved = means - stats.anchors
+    divisor = np.where(empty, 1, counts)  # an empty component's sums are 0: it sits at the data's mean
+    means = stats.sums / divisor[:, None]
+    moved = np.where(empty[:, None], 0, means - stats.anchors)
     factor = stats.factor
     if stats.scatter.ndim == 3:
-        scatter = stats.scatter / counts[:, None, None]
+        scatter = stats.scatter / divisor[:, None, None]
         if factor is not None:
             scatter = factor @ scatter @ factor.swapaxes(1, 2)
         covariances = scatter - moved[:, :, None] * moved[:, None, :]
         covariances = (covariances + covariances.swapaxes(1, 2)) / 2
         spread = np.trace(covariances, axis1=1, axis2=2)
-        covariances[:, np.arange(d), np.arange(d)] += reg_covar
+        if tied:  # sum_k N_k Sigma_k / n
+            covariances = np.einsum("k,kij->ij", counts, covariances) / counts.sum()
+        covariances[..., np.arange(d), np.arange(d)] += reg_covar
     else:
         spherical = stats.scatter.ndim == 1
-        scatter = stats.scatter / (counts if spherical else counts[:, None])
+        scatter = stats.scatter / (divisor if spherical else divisor[:, None])
         if factor is not None:
             scatter = scatter * factor**2
         variances = scatter - (np.einsum("kd,kd->k", moved, moved) if spherical else moved * moved)
@@ -423,8 +442,8 @@ def m_step(data: Data, resp: np.ndarray, kind: str, reg_covar: float) -> tuple:
     weighted = resp if data.sample_weight is None else resp * data.sample_weight[:, None]
     counts = weighted.sum(axis=0)
     anchors = (weighted.T @ data.shifted) / np.where(counts > 0, counts, 1)[:, None]
-    stats = _statistics(data, lambda rows: weighted[rows].T, anchors, kind)
-    return _params(stats, data.shift, reg_covar)[0]
+    stats = _statistics(data, lambda rows: weighted[rows].T, anchors, _layout(kind))
+    return _params(stats, data.shift, reg_covar, kind == "tied")[0]
 
 
 def _collapse_message(error: Exception, iteration: int, reg_covar: float) -> str:
@@ -491,21 +510,28 @@ def _fit_m_step(data: Data, reg_covar: float, hard: bool, iteration: list, stats
     again in a second pass, about the new means.
     """
     iteration[0] += 1
+    tied = params.covariance_type == "tied"
     try:
-        new, loss = _params(stats, data.shift, reg_covar)
+        new, loss = _params(stats, data.shift, reg_covar, tied)
         if loss > _MOVE_LIMIT:
             comps = _fit_components(data, params, iteration[0] - 1, reg_covar)
-            new, _ = _params(_pass(data, comps, hard, anchors=new[1] - data.shift)[0], data.shift, reg_covar)
+            stats = _pass(data, comps, hard, anchors=new[1] - data.shift)[0]
+            new, _ = _params(stats, data.shift, reg_covar, tied)
     except Collapse as error:
         raise Collapse(_collapse_message(error, iteration[0], reg_covar)) from None
-    return params._make(read_only(array) for array in new)  # of the type given (a gmm.Params)
+    return _read_only(params, *new)
+
+
+def _read_only(params: NamedTuple, weights, means, covariances) -> NamedTuple:
+    """``params`` (a ``gmm.Params``) with these parts, read-only, and its covariance type."""
+    return params._replace(weights=read_only(weights), means=read_only(means), covariances=read_only(covariances))
 
 
 def run(data: Data, params0: NamedTuple, *, reg_covar, hard, max_iter, tol, callback) -> em.EMResult:
     """EM from ``params0`` (a ``gmm.Params``), as :func:`emlib.gmm.fit` runs it; a collapse raises :class:`Collapse`."""
     iteration = [0]
     return em.run(
-        params0._make(read_only(np.array(array)) for array in params0),
+        _read_only(params0, *(np.array(part) for part in params0)),
         functools.partial(_fit_e_step, data, reg_covar, hard, iteration),
         functools.partial(_fit_m_step, data, reg_covar, hard, iteration),
         max_iter=max_iter,

@@ -15,9 +15,7 @@ try:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+    raise ImportError("emlib.plots needs matplotlib: pip install matplotlib") from error
 
 from .. import em
 from .._validation import _describe, check_array, check_float, check_int

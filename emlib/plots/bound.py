@@ -5,14 +5,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-
-try:
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from .. import coins, em
 from .._validation import check_int

@@ -14,17 +14,11 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-
-try:
-    from matplotlib.axes import Axes
-    from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.ticker import FuncFormatter
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.axes import Axes
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from .. import coins, em
 from .._validation import check_array, check_float

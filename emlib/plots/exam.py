@@ -5,14 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import numpy as np
-
-try:
-    from matplotlib import colormaps
-    from matplotlib.figure import Figure
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib import colormaps
+from matplotlib.figure import Figure
 
 from .._validation import _describe, check_array, check_float, check_int
 from . import _base

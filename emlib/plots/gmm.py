@@ -5,21 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.axes import Axes
-    from matplotlib import patheffects
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Ellipse
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
 
 from .. import em, gmm
 from .._validation import check_array, check_bool, check_int, check_labels
-from ._base import (GREY, _PAGE_WIDTH, _at_least_one, _check_ax, _check_limits, _check_text, _colour, _is_sequence,
-                    _one_per, data_limits, new_figure)
+from ._base import (
+    _PAGE_WIDTH,
+    GREY,
+    _at_least_one,
+    _check_ax,
+    _check_limits,
+    _check_text,
+    _colour,
+    _is_sequence,
+    _one_per,
+    data_limits,
+    new_figure,
+)
 from .soft import resp_colours
 
 __all__ = ["mixture_state", "mixtures", "mixture_histograms", "mixture_frames"]
@@ -76,15 +81,18 @@ def _check_truth(truth: object, X: np.ndarray) -> gmm.Params:
         gmm.e_step(X[:1], truth)
     except ValueError as error:
         raise ValueError(f"truth is not a mixture for X: {error}") from None
-    return gmm.Params(*(np.asarray(part) for part in truth))
+    return gmm._check_params(truth)
 
 
 def _full_covariances(params: gmm.Params) -> np.ndarray:
-    covariances = np.asarray(params.covariances)
-    d = params.means.shape[1]
-    if covariances.ndim == 3:
+    """Every component's covariance matrix, ``(k, d, d)``, whatever the type (``params`` checked)."""
+    covariances, kind = params.covariances, params.covariance_type
+    k, d = params.means.shape
+    if kind == "full":
         return covariances
-    if covariances.ndim == 2:
+    if kind == "tied":
+        return np.broadcast_to(covariances, (k, d, d))
+    if kind == "diag":
         return covariances[:, :, None] * np.eye(d)
     return covariances[:, None, None] * np.eye(d)
 
@@ -173,7 +181,7 @@ def mixture_state(
     """
     X = _check_mixture_data(X)
     resp, _ = gmm.e_step(X, params)  # also checks params against X
-    params = gmm.Params(*(np.asarray(part) for part in params))
+    params = gmm._check_params(params)
     if truth is not None:
         truth = _check_truth(truth, X)
     limits = _mixture_limits(X, [params]) if limits is None else _check_limits(limits)

@@ -12,22 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.axes import Axes
-    from matplotlib.colors import to_rgba
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Polygon
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Polygon
 
 from .. import kmeans
 from .._validation import check_array, check_bool, check_float, check_int, check_labels
-from ._base import (GREY, _at_least_one, _check_2d_points, _check_ax, _check_limits, _check_text, _colour,
-                    _each_result, _is_sequence, _one_per, data_limits, new_figure)
+from ._base import (
+    GREY,
+    _at_least_one,
+    _check_2d_points,
+    _check_ax,
+    _check_limits,
+    _check_text,
+    _colour,
+    _each_result,
+    _is_sequence,
+    _one_per,
+    data_limits,
+    new_figure,
+)
 from .practice import _check_finals
 
 __all__ = ["kmeans_state", "kmeans_steps", "kmeans_frames", "kmeans_starts", "clusterings", "inertia_trace",

@@ -5,21 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
-
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from .. import missing
 from .._validation import _describe, check_array, check_int, check_rng
-from ._base import (GREY, PALETTE, _PAGE_WIDTH, NotebookFigure, _check_ax, _check_dict, _check_limits, _check_text,
-                    _is_sequence, _one_per, data_limits, new_figure)
+from ._base import (
+    _PAGE_WIDTH,
+    GREY,
+    PALETTE,
+    NotebookFigure,
+    _check_ax,
+    _check_dict,
+    _check_limits,
+    _check_text,
+    _is_sequence,
+    _one_per,
+    data_limits,
+    new_figure,
+)
 from .gmm import _ellipse
 
 __all__ = ["imputation_state", "imputations", "imputation_frames"]

@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.figure import Figure
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.figure import Figure
 
 from ._base import _PAGE_WIDTH, _check_sizes, _colour, new_figure
 from .practice import _check_panels

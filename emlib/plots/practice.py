@@ -5,18 +5,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.figure import Figure
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.figure import Figure
 
 from .. import em, gmm
 from .._validation import check_array, check_bool, check_float, check_int
-from ._base import (GREY, PALETTE, _PAGE_WIDTH, _at_least_one, _check_2d_points, _check_dict, _check_em_result,
-                    _check_sizes, _colour, _each_result, _one_per, data_limits, new_figure)
+from ._base import (
+    _PAGE_WIDTH,
+    GREY,
+    PALETTE,
+    _at_least_one,
+    _check_2d_points,
+    _check_dict,
+    _check_em_result,
+    _check_sizes,
+    _colour,
+    _each_result,
+    _one_per,
+    data_limits,
+    new_figure,
+)
 from .gmm import _check_gmm_result, _check_mixture_data, _mixture_limits, mixture_state
 
 __all__ = ["point_sets", "final_log_likelihoods", "local_optima_frames", "mixture_panels", "collapse_trace",
@@ -339,11 +346,14 @@ def mixture_panels(
     return fig
 
 
-def _smallest_variance(covariances: np.ndarray) -> float:
-    """The smallest variance of a mixture in any direction: the least eigenvalue over all components."""
-    covariances = np.asarray(covariances)
-    if covariances.ndim == 3:
-        return float(np.linalg.eigvalsh(covariances)[:, 0].min())
+def _smallest_variance(params: gmm.Params) -> float:
+    """The smallest variance of a mixture in any direction: the least eigenvalue over all components.
+
+    Not checked: the covariances of a collapsing run are on their way to singular.
+    """
+    covariances = np.asarray(params.covariances)
+    if covariances.ndim == 3 or params.covariance_type == "tied":
+        return float(np.linalg.eigvalsh(covariances).min())
     return float(covariances.min())
 
 
@@ -404,7 +414,7 @@ def collapse_trace(runs: dict[str, Sequence[em.EMStep]]) -> Figure:
         iterations = np.arange(1, len(steps) + 1)
         left.plot(iterations, [step.log_likelihood for step in steps], marker="o", markersize=3.5,
                   color=_colour(index), label=str(name))
-        right.plot(iterations, [_smallest_variance(step.params.covariances) for step in steps],
+        right.plot(iterations, [_smallest_variance(step.params) for step in steps],
                    marker="o", markersize=3.5, color=_colour(index), label=str(name))
     left.set_ylabel("log-likelihood")
     right.set_yscale("log")

@@ -5,20 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
-try:
-    from matplotlib.axes import Axes
-    from matplotlib.colors import to_rgb
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Circle
-except ImportError as error:  # the optional extra is missing
-    raise ImportError(
-        "emlib.plots needs matplotlib: pip install 'emlib[plots]' (or pip install matplotlib)"
-    ) from error
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 from .. import em, soft
 from .._validation import check_float, check_resp
-from ._base import GREY, _at_least_one, _check_2d_points, _check_ax, _check_limits, _check_text, _colour, _each_result, _one_per, data_limits, new_figure
+from ._base import (
+    GREY,
+    _at_least_one,
+    _check_2d_points,
+    _check_ax,
+    _check_limits,
+    _check_text,
+    _colour,
+    _each_result,
+    _one_per,
+    data_limits,
+    new_figure,
+)
 
 __all__ = ["resp_colours", "soft_state", "soft_assignments", "rules_on_a_line", "stiffness_on_a_line",
            "soft_kmeans_frames"]

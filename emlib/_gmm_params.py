@@ -1,0 +1,143 @@
+"""The parameters of a Gaussian mixture, :class:`Params`, and the checks of what :mod:`emlib.gmm` is given.
+
+:mod:`emlib.gmm` imports everything here and is where it is documented and
+used; this module keeps that one short enough to read.  A ``Params`` is a
+named tuple of three arrays, ``(weights, means, covariances)``; which of the
+four covariance models it holds rides along as its ``covariance_type``, an
+attribute of its class (one subclass per type), so that a ``Params`` still
+unpacks as its three arrays.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from ._validation import check_array, check_int, check_mixture, check_option, check_spread
+
+__all__ = ["COVARIANCE_TYPES", "Params"]
+
+# the covariance models, in scikit-learn's order (documented in emlib.gmm)
+COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
+
+
+class _Arrays(NamedTuple):
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+
+
+class Params(_Arrays):
+    """The parameters of a Gaussian mixture with ``k`` components in ``d`` dimensions.
+
+    Attributes
+    ----------
+    weights : ndarray of shape (k,)
+        The mixing weights, pi_k = P(z_i = k): non-negative, summing to 1.
+    means : ndarray of shape (k, d)
+        The components' means.
+    covariances : ndarray of shape (k, d, d), (d, d), (k, d) or (k,)
+        The components' covariance matrices (``"full"``), one matrix
+        shared by all of them (``"tied"``), their diagonals (``"diag"``)
+        or a single variance each (``"spherical"``).
+    covariance_type : {"full", "tied", "diag", "spherical"} or None
+        Which of these ``covariances`` holds, given as the fourth argument
+        (it is an attribute, not a field: a ``Params`` unpacks as its three
+        arrays).  ``None`` (the default) reads it from the shape; that fails
+        only when ``covariances`` is 2-d and ``k == d``, where ``"diag"``
+        and ``"tied"`` have the same shape.  Every ``Params`` emlib returns
+        has it set.
+
+    Examples
+    --------
+    One variance per component, shared by all features, makes a spherical mixture:
+
+    >>> from emlib import gmm
+    >>> params = Params(weights=[0.3, 0.7], means=[[0.0, 0.0], [5.0, 5.0]], covariances=[1.0, 2.0])
+    >>> gmm.covariance_type_of(params), gmm.predict([[4.0, 4.0]], params).tolist()
+    ('spherical', [1])
+
+    Two components in two dimensions sharing one covariance matrix: the shape
+    ``(2, 2)`` could also be two rows of variances, so the type is given.
+
+    >>> tied = Params([0.5, 0.5], [[0.0, 0.0], [5.0, 5.0]], [[2.0, 1.0], [1.0, 2.0]], "tied")
+    >>> gmm.covariance_type_of(tied)
+    'tied'
+    """
+
+    __slots__ = ()
+    covariance_type: str | None = None
+
+    def __new__(cls, weights, means, covariances, covariance_type: str | None = None):
+        if covariance_type is not None:  # the type rides on the class
+            cls = _TYPED[_check_covariance_type(covariance_type)]
+        return super().__new__(cls, weights, means, covariances)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+        stated = "" if self.covariance_type is None else f", covariance_type={self.covariance_type!r}"
+        return f"Params({fields}{stated})"
+
+
+class _FullParams(Params):
+    __slots__ = ()
+    covariance_type = "full"
+
+
+class _TiedParams(Params):
+    __slots__ = ()
+    covariance_type = "tied"
+
+
+class _DiagParams(Params):
+    __slots__ = ()
+    covariance_type = "diag"
+
+
+class _SphericalParams(Params):
+    __slots__ = ()
+    covariance_type = "spherical"
+
+
+_TYPED = {"full": _FullParams, "tied": _TiedParams, "diag": _DiagParams, "spherical": _SphericalParams}
+
+
+def _check_X(X: object) -> np.ndarray:
+    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)"))
+
+
+def _check_covariance_type(value: object) -> str:
+    return check_option(value, "covariance_type", COVARIANCE_TYPES)
+
+
+def _check_params(
+    params: object, n_features: int | None = None, name: str = "params", *, like: str = "X"
+) -> Params:
+    """``params`` as a :class:`Params` of float64 arrays with its type (``emlib._validation.check_mixture``)."""
+    return Params(*check_mixture(params, n_features, name, like=like))
+
+
+def _check_start(params0: object, n_features: int, kind: str, n_init: int) -> Params:
+    unstated = getattr(params0, "covariance_type", None) is None and len(params0) == 3
+    try:  # covariance_type says what an unstated type is, if the shapes allow it
+        params0 = _check_params(Params(*params0, kind) if unstated else params0, n_features, "k_or_params")
+    except ValueError:
+        if not unstated:
+            raise
+        params0 = _check_params(params0, n_features, name="k_or_params")  # what is wrong, or its type
+    if params0.covariance_type != kind:
+        raise ValueError(
+            f"k_or_params has {params0.covariance_type} covariances but covariance_type "
+            f"is {kind!r}; pass covariance_type={params0.covariance_type!r}"
+        )
+    if n_init != 1:
+        raise ValueError(f"n_init must be 1 when starting from given Params; got {n_init}")
+    return params0
+
+
+def _check_k(k: object, n_samples: int) -> int:
+    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"k_or_params must be an int (the number of components) or a gmm.Params; "
+                        f"got {type(k).__name__}")
+    return check_int(k, "k_or_params", minimum=1, maximum=n_samples, maximum_name="n_samples")
