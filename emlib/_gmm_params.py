@@ -1,4 +1,4 @@
-"""The parameters of a Gaussian mixture, :class:`Params`, and the checks of what :mod:`emlib.gmm` is given.
+"""The parameters of a Gaussian mixture (:class:`Params`), its collapse error, and the checks of :mod:`emlib.gmm`.
 
 :mod:`emlib.gmm` imports everything here and is where it is documented and
 used; this module keeps that one short enough to read.  A ``Params`` is a
@@ -10,13 +10,15 @@ unpacks as its three arrays.
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import check_array, check_int, check_mixture, check_option, check_spread
+from ._engine import gmm as engine
+from ._validation import check_array, check_int, check_mixture, check_option, check_spread, singular_components
 
-__all__ = ["COVARIANCE_TYPES", "Params"]
+__all__ = ["COVARIANCE_TYPES", "Params", "ComponentCollapse"]
 
 # the covariance models, in scikit-learn's order (documented in emlib.gmm)
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -103,8 +105,9 @@ class _SphericalParams(Params):
 _TYPED = {"full": _FullParams, "tied": _TiedParams, "diag": _DiagParams, "spherical": _SphericalParams}
 
 
-def _check_X(X: object) -> np.ndarray:
-    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)"))
+def _check_X(X: object, *, holes: bool = False) -> np.ndarray:
+    """``X`` as float64; with ``holes``, NaN marks an entry that is missing."""
+    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)", allow_nan=holes))
 
 
 def _check_covariance_type(value: object) -> str:
@@ -141,3 +144,58 @@ def _check_k(k: object, n_samples: int) -> int:
         raise TypeError(f"k_or_params must be an int (the number of components) or a gmm.Params; "
                         f"got {type(k).__name__}")
     return check_int(k, "k_or_params", minimum=1, maximum=n_samples, maximum_name="n_samples")
+
+
+class ComponentCollapse(ValueError):
+    """A component's covariance became singular during fitting, or it lost its points with ``reg_covar=0``.
+
+    With ``reg_covar > 0`` a component that loses its points is kept with
+    weight 0 instead, and a ``UserWarning`` says so (:func:`emlib.gmm.m_step`).
+
+    Examples
+    --------
+    An M-step that gives a component no responsibility at all, unregularised:
+
+    >>> from emlib import gmm
+    >>> try:
+    ...     gmm.m_step([[0.0], [1.0]], [[1.0, 0.0], [1.0, 0.0]], reg_covar=0)
+    ... except gmm.ComponentCollapse as error:
+    ...     print(isinstance(error, ValueError), str(error).split(" (")[0])
+    True component 1 has no responsibility left
+    """
+
+
+def _check_counts(counts: np.ndarray, kind: str, reg_covar: float) -> np.ndarray:
+    """Which components have no responsibility: an error if ``reg_covar`` is 0, else a warning."""
+    empty = counts <= 0
+    if empty.any():
+        if reg_covar == 0:
+            raise ComponentCollapse(engine.no_responsibility_left(np.flatnonzero(empty)[0]))
+        _warn_empty(empty, kind, reg_covar, stacklevel=4)
+    return empty
+
+
+def _warn_empty(empty: np.ndarray, kind: str, reg_covar: float, stacklevel: int) -> None:
+    which = np.flatnonzero(empty).tolist()
+    own = "" if kind == "tied" else f"with covariance reg_covar = {reg_covar} on the diagonal, "
+    warnings.warn(
+        f"{'components' if len(which) > 1 else 'component'} {', '.join(map(str, which))} of "
+        f"k = {len(empty)} got no responsibility: kept with weight 0, at the data's mean, {own}"
+        "taking no part in the mixture. "
+        "X may have fewer distinct points than k, or the start put two components on one group: "
+        "use a smaller k or another start",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
+
+
+def _check_spread_left(covariances: np.ndarray, kind: str, n_features: int, reg_covar: float) -> None:
+    failed = singular_components(covariances[None] if kind == "tied" else covariances)
+    if failed:
+        which = "the shared covariance" if kind == "tied" else f"component {failed[0]}'s covariance"
+        raise ValueError(
+            f"{which} is singular: the points it is responsible for "
+            f"have no spread in some direction (for example fewer than {n_features + 1} distinct "
+            f"points, or all on a line); raise reg_covar (now {reg_covar}) to keep it positive "
+            "definite"
+        )

@@ -32,6 +32,15 @@ has it.  Left ``None``, it is read from the shape, which tells all but
 one case: with ``k == d``, ``(k, d)`` and ``(d, d)`` are the same shape,
 and the type must be given (:func:`covariance_type_of`).
 
+Data with holes
+---------------
+:func:`e_step`, :func:`log_likelihood`, :func:`log_density`,
+:func:`predict`, :func:`bic` and :func:`aic` take ``X`` with NaN entries: a
+row counts by what it observes, through each component's marginal density
+of those entries (rows grouped by which entries they miss, as
+:mod:`emlib.missing` groups them).  :func:`m_step` and :func:`fit` need
+complete rows.
+
 Numerics of Gaussian mixtures
 -----------------------------
 Densities are handled as logarithms and responsibilities come from
@@ -62,21 +71,24 @@ component left with no responsibility at all is kept with weight 0 when
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Callable
 
 import numpy as np
 
-from . import em, kmeans
+from . import em, kmeans, missing
 from ._engine import gmm as engine
 from ._gmm_params import COVARIANCE_TYPES as _COVARIANCE_TYPES
 from ._gmm_params import (
+    ComponentCollapse,
     Params,
+    _check_counts,
     _check_covariance_type,
     _check_k,
     _check_params,
+    _check_spread_left,
     _check_start,
     _check_X,
+    _warn_empty,
 )
 from ._math import column_means, log_normalize, min_cost_assignment, weighted_logs
 from ._validation import (
@@ -88,7 +100,6 @@ from ._validation import (
     check_rng,
     check_sample_weight,
     read_only,
-    singular_components,
 )
 
 __all__ = [
@@ -122,26 +133,8 @@ _LOG_2PI = np.log(2 * np.pi)
 
 
 # --------------------------------------------------------------------------
-# The collapse error, and each component's density
+# Each component's density
 # --------------------------------------------------------------------------
-
-
-class ComponentCollapse(ValueError):
-    """A component's covariance became singular during fitting, or it lost its points with ``reg_covar=0``.
-
-    With ``reg_covar > 0`` a component that loses its points is kept with
-    weight 0 instead, and a ``UserWarning`` says so (:func:`m_step`).
-
-    Examples
-    --------
-    An M-step that gives a component no responsibility at all, unregularised:
-
-    >>> try:
-    ...     m_step([[0.0], [1.0]], [[1.0, 0.0], [1.0, 0.0]], reg_covar=0)
-    ... except ComponentCollapse as error:
-    ...     print(isinstance(error, ValueError), str(error).split(" (")[0])
-    True component 1 has no responsibility left
-    """
 
 
 def _mahalanobis(
@@ -173,9 +166,33 @@ def _mahalanobis(
 
 
 def _log_gaussians(X: np.ndarray, params: Params) -> np.ndarray:
-    """``log N(x_i | mu_k, Sigma_k)`` for every point and component, shape ``(n, k)``."""
-    mahalanobis, log_det = _mahalanobis(X, params)
-    return -0.5 * (X.shape[1] * _LOG_2PI + log_det + mahalanobis)
+    """``log N(x_i | mu_k, Sigma_k)`` for every point and component, ``(n, k)``; of the observed entries."""
+    holes = np.isnan(X)
+    if not holes.any():
+        mahalanobis, log_det = _mahalanobis(X, params)
+        return -0.5 * (X.shape[1] * _LOG_2PI + log_det + mahalanobis)
+    # rows with holes: the density of their observed entries, a marginal
+    # of each component; rows that miss the same entries go together (as
+    # emlib.missing groups them)
+    log_densities = np.zeros((len(X), len(params.weights)))  # none seen: 1
+    for pattern in missing._patterns(X):
+        if pattern.observed.size:
+            seen = _marginal(params, pattern.observed)
+            log_densities[pattern.rows] = _log_gaussians(pattern.values, seen)
+    return log_densities
+
+
+def _marginal(params: Params, observed: np.ndarray) -> Params:
+    """The mixture of the ``observed`` features alone: each component's marginal Normal."""
+    weights, means, covariances = params
+    kind, o = params.covariance_type, observed
+    if kind == "full":
+        covariances = covariances[:, o][:, :, o]
+    elif kind == "tied":
+        covariances = covariances[np.ix_(o, o)]
+    elif kind == "diag":
+        covariances = covariances[:, o]
+    return Params(weights, means[:, o], covariances, kind)
 
 
 # --------------------------------------------------------------------------
@@ -218,7 +235,11 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        The data.
+        The data; NaN marks a missing entry.  A row with holes counts by
+        the entries it has: ``N(x_i | k)`` is then the density of its
+        observed entries under component k (a marginal of the component's
+        Normal), and a row with no entry at all has density 1, so its
+        responsibilities are the weights.
     params : Params
         The mixture: weights summing to 1, means ``(k, n_features)``,
         covariances of any of the four types.
@@ -230,7 +251,8 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
         i: ``weights[k] N(x_i | k) / sum_j weights[j] N(x_i | j)``.
         Each row sums to 1.
     log_likelihood : float
-        ``sum_i log sum_k weights[k] N(x_i | k)``, natural log.
+        ``sum_i log sum_k weights[k] N(x_i | k)``, natural log: with holes,
+        the log-likelihood of what is observed.
 
     Raises
     ------
@@ -238,11 +260,11 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
         If ``X`` or a part of ``params`` is not an array of real numbers, or ``params`` is not
         a :class:`Params`.
     ValueError
-        If ``X`` is not a finite, non-empty 2-d array, or spreads along a feature over more
-        than 1e150 or less than 1e-150 (its squares would overflow or underflow); if ``params``
-        is inconsistent with it or with itself: shapes, weights negative or not summing to 1,
-        a covariance not symmetric positive definite; or if a point lies so far from every
-        component that its density is 0 in float64.
+        If ``X`` is not a non-empty 2-d array, holds an infinity, or spreads along a feature
+        over more than 1e150 or less than 1e-150 (its squares would overflow or underflow); if
+        ``params`` is inconsistent with it or with itself: shapes, weights negative or not
+        summing to 1, a covariance not symmetric positive definite; or if a point lies so far
+        from every component that its density is 0 in float64.
 
     Examples
     --------
@@ -252,9 +274,21 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     >>> resp, _ = e_step([[1.0], [0.0]], params)
     >>> resp.round(3).tolist()
     [[0.5, 0.5], [0.881, 0.119]]
+
+    A missing second entry: the first alone decides (it is nearer component 1).
+
+    >>> params = Params([0.5, 0.5], [[0.0, 0.0], [2.0, 9.0]], [1.0, 1.0])
+    >>> e_step([[1.5, np.nan]], params)[0].round(3).tolist()
+    [[0.269, 0.731]]
     """
-    X = _check_X(X)
+    X = _check_X(X, holes=True)
     params = _check_params(params, X.shape[1])
+    log_resp, log_density = _log_resp(X, params)
+    return np.exp(log_resp), float(log_density.sum())
+
+
+def _log_resp(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """Bayes' rule in logs: each ``log r_ik``, ``(n, k)``, and each ``log p(x_i)``, ``(n,)``."""
     log_densities = _log_gaussians(X, params)  # log N(x_i | mu_k, Sigma_k)
     # each point's largest log-density (of a component of positive weight)
     # taken out first: far from every mean, log pi_k would otherwise be
@@ -264,9 +298,9 @@ def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
     _check_density(top)
     with np.errstate(divide="ignore"):  # a weight of 0: log 0 = -inf
         log_joint = np.log(params.weights) + (log_densities - top)
-    # Bayes' rule: each row less the log of its sum, by log-sum-exp
+    # each row less the log of its sum, by log-sum-exp
     log_resp, log_density = log_normalize(log_joint)
-    return np.exp(log_resp), float((log_density + top[:, 0]).sum())
+    return log_resp, log_density + top[:, 0]
 
 
 def _check_density(log_density: np.ndarray) -> None:
@@ -318,8 +352,8 @@ def log_density(X: object, params: Params) -> np.ndarray:
     >>> round(float(log_density(X, params).sum()), 4), round(log_likelihood(X, params), 4)
     (-15.031, -15.031)
     """
-    X = _check_X(X)
-    return engine.log_resp(X, _check_params(params, X.shape[1]))[1]
+    X = _check_X(X, holes=True)
+    return _log_resp_fast(X, _check_params(params, X.shape[1]))[1]
 
 
 def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
@@ -454,8 +488,13 @@ def predict(X: object, params: Params) -> np.ndarray:
     >>> predict([[1.0], [4.0], [6.0], [12.0]], params)
     array([0, 0, 1, 1])
     """
-    X = _check_X(X)
-    return np.argmax(engine.log_resp(X, _check_params(params, X.shape[1]))[0], axis=1)
+    X = _check_X(X, holes=True)
+    return np.argmax(_log_resp_fast(X, _check_params(params, X.shape[1]))[0], axis=1)
+
+
+def _log_resp_fast(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_log_resp` on the engine, or by missingness pattern when ``X`` has holes."""
+    return _log_resp(X, params) if np.isnan(X).any() else engine.log_resp(X, params)
 
 
 def m_step(
@@ -564,42 +603,6 @@ def m_step(
     _check_spread_left(covariances, kind, X.shape[1], reg_covar)
     weights = counts / counts.sum()  # pi_k = N_k / n
     return Params(weights, means + shift, covariances, kind)
-
-
-def _check_counts(counts: np.ndarray, kind: str, reg_covar: float) -> np.ndarray:
-    """Which components have no responsibility: an error if ``reg_covar`` is 0, else a warning."""
-    empty = counts <= 0
-    if empty.any():
-        if reg_covar == 0:
-            raise ComponentCollapse(engine.no_responsibility_left(np.flatnonzero(empty)[0]))
-        _warn_empty(empty, kind, reg_covar, stacklevel=4)
-    return empty
-
-
-def _warn_empty(empty: np.ndarray, kind: str, reg_covar: float, stacklevel: int) -> None:
-    which = np.flatnonzero(empty).tolist()
-    own = "" if kind == "tied" else f"with covariance reg_covar = {reg_covar} on the diagonal, "
-    warnings.warn(
-        f"{'components' if len(which) > 1 else 'component'} {', '.join(map(str, which))} of "
-        f"k = {len(empty)} got no responsibility: kept with weight 0, at the data's mean, {own}"
-        "taking no part in the mixture. "
-        "X may have fewer distinct points than k, or the start put two components on one group: "
-        "use a smaller k or another start",
-        UserWarning,
-        stacklevel=stacklevel,
-    )
-
-
-def _check_spread_left(covariances: np.ndarray, kind: str, n_features: int, reg_covar: float) -> None:
-    failed = singular_components(covariances[None] if kind == "tied" else covariances)
-    if failed:
-        which = "the shared covariance" if kind == "tied" else f"component {failed[0]}'s covariance"
-        raise ValueError(
-            f"{which} is singular: the points it is responsible for "
-            f"have no spread in some direction (for example fewer than {n_features + 1} distinct "
-            f"points, or all on a line); raise reg_covar (now {reg_covar}) to keep it positive "
-            "definite"
-        )
 
 
 def _initial_params(data: engine.Data, X: np.ndarray, k: int, method: str, kind: str, reg_covar: float,
@@ -897,7 +900,7 @@ def bic(X: object, params: Params) -> float:
     >>> [round(bic(X, fit(X, k, rng=0).params), 1) for k in (1, 2, 3)]
     [1033.4, 876.5, 880.9]
     """
-    X = _check_X(X)
+    X = _check_X(X, holes=True)
     return float(-2 * log_likelihood(X, params) + n_parameters(params) * np.log(len(X)))
 
 

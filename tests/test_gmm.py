@@ -573,8 +573,9 @@ def test_bad_params_are_named(params, error, message):
     (np.ones((3, 2)) * 1j, TypeError, "X must hold real numbers"),
 ])
 def test_bad_data_is_named(X, error, message):
-    with pytest.raises(error, match=message):
-        gmm.e_step(X, GOOD)
+    if "NaN" not in message:  # the E-step takes holes (tests/test_gmm_holes.py)
+        with pytest.raises(error, match=message):
+            gmm.e_step(X, GOOD)
     with pytest.raises(error, match=message):
         gmm.fit(X, 2)
 

@@ -29,7 +29,7 @@ SHOWN = {
     "kmeans": [(kmeans.assign, kmeans.update)],
     "soft": [(soft.responsibilities, soft._distances, soft._distances_in, soft._log_resp), (soft.update,)],
     "coins": [(coins.e_step, coins._log_joint, coins._row_log_likelihoods), (coins.m_step,)],
-    "gmm": [(gmm._mahalanobis, gmm._log_gaussians, gmm.e_step), (gmm.m_step,)],
+    "gmm": [(gmm._mahalanobis, gmm._log_gaussians, gmm._log_resp, gmm.e_step), (gmm.m_step,)],
     "missing": [(missing._e_step, missing._pattern_step), (missing._m_step,)],
 }
 # a highlighted block on a built page: Sphinx's <div class="highlight-python ..."><div class="highlight"><pre>
