@@ -243,22 +243,25 @@ def _kmeans_plusplus(data: np.ndarray, k: int, rng: np.random.Generator,
     return chosen
 
 
-def _start(X: np.ndarray, k: int, init: object, rng,
-           weights: np.ndarray | None = None) -> tuple[engine.Prepared, np.ndarray]:
-    """The prepared data and the initial centers, from a method name (drawn by ``weights``) or an array."""
-    rng = check_rng(rng)  # checked even when an array start leaves it unused
+def _prepare(X: np.ndarray, k: int, init: object,
+             weights: np.ndarray | None) -> tuple[engine.Prepared, np.ndarray | None]:
+    """The prepared data, and the initial centers when ``init`` is an array (None for a method's name)."""
     if isinstance(init, str):
         if init not in INIT_METHODS:
             raise ValueError(f"init must be one of {INIT_METHODS} or an array; got {init!r}")
-        prepared = engine.prepare(X, k, sample_weight=weights)
-        share = None if weights is None else (weights / weights.max()) / (weights / weights.max()).sum()
-        if init == "random":
-            return prepared, X[rng.choice(len(X), size=k, replace=False, p=share)]
-        return prepared, X[_kmeans_plusplus(prepared.data, k, rng, share)]
+        return engine.prepare(X, k, sample_weight=weights), None
     centers = _check_centers(init, X.shape[1], name="init")
     if centers.shape[0] != k:
         raise ValueError(f"init must have k = {k} rows; got shape {centers.shape}")
     return engine.prepare(X, k, centers, sample_weight=weights), centers.copy()
+
+
+def _draw(prepared: engine.Prepared, X: np.ndarray, k: int, method: str, rng: np.random.Generator) -> np.ndarray:
+    """``k`` starting centers by ``method``, each row drawn by its share of the prepared weights."""
+    share = None if prepared.weights is None else prepared.weights / prepared.weights.sum()
+    if method == "random":
+        return X[rng.choice(len(X), size=k, replace=False, p=share)]
+    return X[_kmeans_plusplus(prepared.data, k, rng, share)]
 
 
 # --------------------------------------------------------------------------
@@ -535,8 +538,9 @@ def init_centers(
         raise TypeError(f"method must be a string; got {method!r}")
     if method not in INIT_METHODS:
         raise ValueError(f"method must be one of {INIT_METHODS}; got {method!r}")
-    _, centers = _start(X, k, method, rng, _check_sample_weight(sample_weight, len(X), k))
-    return centers
+    rng = check_rng(rng)
+    prepared, _ = _prepare(X, k, method, _check_sample_weight(sample_weight, len(X), k))
+    return _draw(prepared, X, k, method, rng)
 
 
 def _check_sample_weight(sample_weight: object, n_samples: int, k: int) -> np.ndarray | None:
@@ -661,11 +665,12 @@ def fit(
     weights = _check_sample_weight(sample_weight, len(X), k)
     if n_init != 1 and not isinstance(init, str):
         raise ValueError(f"n_init must be 1 when init is an array of centers; got {n_init}")
-    rng = check_rng(rng)  # one stream for every start
+    rng = check_rng(rng)  # one stream for every start, checked even when an array start leaves it unused
 
+    prepared, given = _prepare(X, k, init, weights)
     best = None
     for _ in range(n_init):
-        prepared, initial = _start(X, k, init, rng, weights)
+        initial = given if given is not None else _draw(prepared, X, k, init, rng)
         run = engine.run(prepared, read_only(initial), max_iter, tol)
         if best is None or run[0][-1][1] < best[0][-1][1]:  # a lower final inertia
             best = run

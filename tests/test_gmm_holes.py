@@ -15,26 +15,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import logsumexp
+from test_extreme import as_full
 
 from emlib import gmm, missing
 
 KINDS = gmm.COVARIANCE_TYPES
 
 
-def full_covariances(params: gmm.Params) -> np.ndarray:
-    covariances, kind, (k, d) = params.covariances, params.covariance_type, params.means.shape
-    if kind == "full":
-        return covariances
-    if kind == "tied":
-        return np.broadcast_to(covariances, (k, d, d))
-    if kind == "diag":
-        return np.stack([np.diag(row) for row in covariances])
-    return covariances[:, None, None] * np.eye(d)
-
-
 def row_by_row(X: np.ndarray, params: gmm.Params) -> np.ndarray:
     """``log weights[k] + log N(x_i,o | mu_k,o, Sigma_k,oo)`` by scipy, one row at a time; 0 for no entry."""
-    covariances = full_covariances(params)
+    covariances = as_full(params)
     out = np.empty((len(X), len(params.weights)))
     for i, row in enumerate(X):
         o = ~np.isnan(row)

@@ -127,13 +127,13 @@ def _components(params: tuple, shift: np.ndarray) -> _Components:
     kind = params.covariance_type
     k, d = means.shape
     means = means - shift
-    if kind == "tied":
-        if singular_components(covariances[None]):
-            raise np.linalg.LinAlgError("the shared covariance is singular")
+    tied = kind == "tied"
+    if tied:  # every component's full covariance
         covariances, kind = np.broadcast_to(covariances, (k, d, d)), "full"
-    failed = singular_components(covariances)
+    failed = singular_components(covariances[:1] if tied else covariances)
     if failed:
-        raise np.linalg.LinAlgError(f"component {failed[0]}'s covariance is singular")
+        raise np.linalg.LinAlgError("the shared covariance is singular" if tied
+                                    else f"component {failed[0]}'s covariance is singular")
     with np.errstate(divide="ignore"):  # a weight of 0 gives log 0 = -inf: that component never fits
         log_weights = np.log(weights)
     offsets = None
