@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 from scipy.special import logsumexp
@@ -48,15 +48,19 @@ def mixture_with_holes(seed: int, kind: str, p: float) -> tuple[np.ndarray, gmm.
 @pytest.mark.parametrize("kind", KINDS)
 @settings(max_examples=25)  # each example is 240 scipy densities, row by row
 @given(seed=st.integers(0, 2**32 - 1), p=st.sampled_from([0.1, 0.3, 0.6]))
+@example(seed=293, p=0.3)  # a component on two points: condition number 3e6
 def test_the_e_step_of_rows_with_holes_is_bayes_rule_on_their_observed_entries(kind, seed, p):
     X, params = mixture_with_holes(seed, kind, p)
     log_joint = row_by_row(X, params)
     log_density = logsumexp(log_joint, axis=1)
     resp, log_likelihood = gmm.e_step(X, params)
-    np.testing.assert_allclose(resp, np.exp(log_joint - log_density[:, None]), rtol=1e-10, atol=1e-14)
-    np.testing.assert_allclose(log_likelihood, log_density.sum(), rtol=1e-10)
-    np.testing.assert_allclose(gmm.log_density(X, params), log_density, rtol=1e-10, atol=1e-10)
-    np.testing.assert_allclose(gmm.log_likelihood(X, params), log_density.sum(), rtol=1e-10)
+    # both sides solve with the covariances: their rounding grows with the worst condition number (a
+    # component on a few points after 5 iterations has one of 1e6 and more)
+    tolerance = 1e-10 + 100 * np.finfo(float).eps * np.linalg.cond(as_full(params)).max()
+    np.testing.assert_allclose(resp, np.exp(log_joint - log_density[:, None]), rtol=tolerance, atol=1e-14)
+    np.testing.assert_allclose(log_likelihood, log_density.sum(), rtol=tolerance)
+    np.testing.assert_allclose(gmm.log_density(X, params), log_density, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(gmm.log_likelihood(X, params), log_density.sum(), rtol=tolerance)
     assert np.array_equal(gmm.predict(X, params), np.argmax(resp, axis=1))
 
 
