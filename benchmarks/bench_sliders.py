@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> dict:
         f"every slider of the built book: key press to new frame, and to the paint after it "
         f"({moves} moves each, headless chromium)",
         *machine_lines(results["machine"]), "",
-        f"{'page':<22} {'slider':<28} {'frame ms':>15} {'painted ms':>15}",
-        f"{'':<22} {'':<28} {'median':>7} {'max':>7} {'median':>7} {'max':>7}",
-        *(f"{row['page']:<22} {row['slider'][:28]:<28} {row['frame_ms_median']:>7.1f} {row['frame_ms_max']:>7.1f} "
+        f"{'page':<24} {'slider':<28} {'frame ms':>15} {'painted ms':>15}",
+        f"{'':<24} {'':<28} {'median':>7} {'max':>7} {'median':>7} {'max':>7}",
+        *(f"{row['page']:<24} {row['slider'][:28]:<28} {row['frame_ms_median']:>7.1f} {row['frame_ms_max']:>7.1f} "
           f"{row['paint_ms_median']:>7.1f} {row['paint_ms_max']:>7.1f}" for row in sliders), "",
         f"target: under {TARGET_MS:.0f} ms",
     ]

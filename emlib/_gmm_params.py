@@ -1,7 +1,9 @@
-"""The parameters of a Gaussian mixture (:class:`Params`), its collapse error, and the checks of :mod:`emlib.gmm`.
+"""A Gaussian mixture's parameters (:class:`Params`), what they tell without data, and :mod:`emlib.gmm`'s checks.
 
 :mod:`emlib.gmm` imports everything here and is where it is documented and
-used; this module keeps that one short enough to read.  A ``Params`` is a
+used; this module keeps that one short enough to read: :class:`Params`,
+:func:`covariance_type_of`, :func:`sample` and :func:`n_parameters` (which
+need no data), the collapse error, and the input checks.  A ``Params`` is a
 named tuple of three arrays, ``(weights, means, covariances)``; which of the
 four covariance models it holds rides along as its ``covariance_type``, an
 attribute of its class (one subclass per type), so that a ``Params`` still
@@ -16,9 +18,17 @@ from typing import NamedTuple
 import numpy as np
 
 from ._engine import gmm as engine
-from ._validation import check_array, check_int, check_mixture, check_option, check_spread, singular_components
+from ._validation import (
+    check_array,
+    check_int,
+    check_mixture,
+    check_option,
+    check_rng,
+    check_spread,
+    singular_components,
+)
 
-__all__ = ["COVARIANCE_TYPES", "Params", "ComponentCollapse"]
+__all__ = ["COVARIANCE_TYPES", "Params", "ComponentCollapse", "covariance_type_of", "sample", "n_parameters"]
 
 # the covariance models, in scikit-learn's order (documented in emlib.gmm)
 COVARIANCE_TYPES = ("full", "tied", "diag", "spherical")
@@ -105,9 +115,155 @@ class _SphericalParams(Params):
 _TYPED = {"full": _FullParams, "tied": _TiedParams, "diag": _DiagParams, "spherical": _SphericalParams}
 
 
-def _check_X(X: object, *, holes: bool = False) -> np.ndarray:
-    """``X`` as float64; with ``holes``, NaN marks an entry that is missing."""
-    return check_spread(check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)", allow_nan=holes))
+# --------------------------------------------------------------------------
+# What a mixture's parameters tell without data
+# --------------------------------------------------------------------------
+
+
+def covariance_type_of(params: Params) -> str:
+    """``"full"``, ``"tied"``, ``"diag"`` or ``"spherical"``: ``params.covariance_type``, or else the shape's.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a :class:`Params` or a part of it is not an array of real numbers.
+    ValueError
+        If ``params`` is inconsistent with itself: parts not finite, non-empty arrays of matching
+        shapes, weights negative or not summing to 1, a covariance not symmetric positive
+        definite, ``covariance_type`` not one of :data:`COVARIANCE_TYPES` or not matching the
+        shape; or if ``covariance_type`` is None and ``covariances`` is 2-d with ``k == d``
+        (diagonal or tied?).
+
+    Examples
+    --------
+    >>> means = [[0.0, 0.0], [5.0, 5.0]]
+    >>> covariance_type_of(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
+    'full'
+    >>> covariance_type_of(Params([0.5, 0.5], means, [1.0, 2.0]))
+    'spherical'
+    >>> covariance_type_of(Params([0.5, 0.5], means, [[1.0, 2.0], [1.0, 1.0]], "diag"))
+    'diag'
+    >>> covariance_type_of(Params([0.2, 0.3, 0.5], [[0.0, 0.0], [5.0, 5.0], [9.0, 0.0]], [[2.0, 1.0], [1.0, 2.0]]))
+    'tied'
+    """
+    return _check_params(params).covariance_type
+
+
+def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points from the mixture.
+
+    Parameters
+    ----------
+    params : Params
+        The mixture, any covariance type.
+    n : int
+        The number of points, at least 0.
+    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
+        The source of randomness.
+
+    Returns
+    -------
+    X : ndarray of shape (n, d)
+        The points.
+    labels : ndarray of shape (n,)
+        The component that made each point (the hidden variable).
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not a :class:`Params` of arrays of real numbers, ``n`` is not an
+        integer, or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
+    ValueError
+        If ``params`` is inconsistent with itself (as in :func:`covariance_type_of`), ``n`` is
+        negative, or ``rng`` is a negative seed.
+
+    Examples
+    --------
+    >>> params = Params([0.25, 0.75], [[0.0], [10.0]], [1.0, 1.0])
+    >>> X, labels = sample(params, 10_000, rng=0)
+    >>> round(float(labels.mean()), 2), round(float(X[labels == 1].mean()))
+    (0.75, 10)
+    """
+    params = _check_params(params)
+    n = check_int(n, "n", minimum=0)
+    rng = check_rng(rng)
+    weights, means, covariances = params
+    k, d = means.shape
+    if params.covariance_type == "tied":  # one Sigma for every component
+        covariances = full_covariances(params)
+    labels = rng.choice(k, size=n, p=weights / weights.sum())
+    noise = rng.standard_normal((n, d))
+    X = np.empty((n, d))
+    for j in range(k):  # over components, each vectorised over its points
+        rows = labels == j
+        if covariances.ndim == 3:
+            X[rows] = means[j] + noise[rows] @ np.linalg.cholesky(covariances[j]).T
+        else:
+            X[rows] = means[j] + noise[rows] * np.sqrt(covariances[j])
+    return X, labels
+
+
+def n_parameters(params: Params) -> int:
+    """The number of free parameters of the mixture (weights, means, covariances).
+
+    ``k - 1`` weights (they sum to 1), ``k d`` means, and ``k d (d + 1) / 2``
+    (full), ``d (d + 1) / 2`` (tied), ``k d`` (diag) or ``k`` (spherical)
+    covariance entries.
+
+    Raises
+    ------
+    TypeError
+        As :func:`covariance_type_of`.
+    ValueError
+        As :func:`covariance_type_of`.
+
+    Examples
+    --------
+    Two components in two dimensions: 1 weight and 4 mean entries, then 2 x 3 (full) or 2 x 1
+    (spherical) covariance entries.
+
+    >>> means = [[0.0, 0.0], [5.0, 5.0]]
+    >>> n_parameters(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
+    11
+    >>> n_parameters(Params([0.5, 0.5], means, [1.0, 2.0]))
+    7
+    """
+    params = _check_params(params)
+    k, d = params.means.shape
+    covariance_entries = {"full": k * d * (d + 1) // 2, "tied": d * (d + 1) // 2, "diag": k * d, "spherical": k}
+    return (k - 1) + k * d + covariance_entries[params.covariance_type]
+
+
+def full_covariances(params: Params) -> np.ndarray:
+    """Every component's covariance as a ``(k, d, d)`` matrix, whatever the type (a view for ``"tied"``)."""
+    k, d = params.means.shape
+    covariances = params.covariances
+    if params.covariance_type == "full":
+        return covariances
+    if params.covariance_type == "tied":  # the one Sigma, for every component
+        return np.broadcast_to(covariances, (k, d, d))
+    variances = covariances.reshape(k, -1) * np.ones(d)  # (k, d): a variance per feature
+    return variances[:, :, None] * np.eye(d)
+
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+
+
+def _check_X(X: object, *, holes: bool = False, complete_for: str | None = None) -> np.ndarray:
+    """``X`` as float64; with ``holes``, NaN marks an entry that is missing.
+
+    ``complete_for`` names a function that takes complete rows only, for the message of a NaN.
+    """
+    X = check_array(X, "X", ndim=2, shape_hint="(n_samples, n_features)", allow_nan=holes or bool(complete_for))
+    if complete_for and np.isnan(X).any():
+        raise ValueError(
+            f"X contains NaN, and {complete_for} takes complete rows only (on a table with holes the "
+            "expected log-likelihood also averages over the missing entries); e_step, m_step, fit, "
+            "predict and impute take NaN"
+        )
+    return check_spread(X)
 
 
 def _check_covariance_type(value: object) -> str:
@@ -144,6 +300,35 @@ def _check_k(k: object, n_samples: int) -> int:
         raise TypeError(f"k_or_params must be an int (the number of components) or a gmm.Params; "
                         f"got {type(k).__name__}")
     return check_int(k, "k_or_params", minimum=1, maximum=n_samples, maximum_name="n_samples")
+
+
+def _check_observed(X: np.ndarray, sample_weight: np.ndarray | None) -> None:
+    """Every feature of ``X`` (with holes) observed somewhere, in a row of positive weight."""
+    observed = ~np.isnan(X)
+    if sample_weight is not None:
+        observed &= (sample_weight > 0)[:, None]
+    unseen = np.flatnonzero(~observed.any(axis=0))
+    if unseen.size:
+        weighted = "" if sample_weight is None else " in a row of positive sample_weight"
+        raise ValueError(
+            f"X[:, {unseen[0]}] has no observed entry{weighted}: nothing is known about feature "
+            f"{unseen[0]}, so nothing can be estimated for it; drop the column"
+        )
+
+
+def _check_params_t(params_t: object, n_features: int, k: int) -> Params:
+    """The parameters the E-step was taken at, which the M-step needs on data with holes."""
+    if params_t is None:
+        raise ValueError(
+            "X has missing entries (NaN): the M-step fills them with their expected values under "
+            "the parameters the E-step used; pass those as params_t"
+        )
+    params_t = _check_params(params_t, n_features, "params_t")
+    if len(params_t.weights) != k:
+        raise ValueError(
+            f"params_t must have one component per column of resp, {k}; got {len(params_t.weights)}"
+        )
+    return params_t
 
 
 class ComponentCollapse(ValueError):

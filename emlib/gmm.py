@@ -34,12 +34,22 @@ and the type must be given (:func:`covariance_type_of`).
 
 Data with holes
 ---------------
-:func:`e_step`, :func:`log_likelihood`, :func:`log_density`,
-:func:`predict`, :func:`bic` and :func:`aic` take ``X`` with NaN entries: a
-row counts by what it observes, through each component's marginal density
-of those entries (rows grouped by which entries they miss, as
-:mod:`emlib.missing` groups them).  :func:`m_step` and :func:`fit` need
-complete rows.
+Every function that takes ``X`` but :func:`expected_log_likelihood` and
+:func:`q_function` takes NaN entries.  The estimates are right when they are
+missing at random: whether an entry is missing may depend on the row's
+observed entries, not on its missing ones or on its component (see
+:mod:`emlib.missing`).  A row counts by what it observes: its density under
+a component is the marginal density of its observed entries, so
+:func:`log_likelihood` is that of what is observed.  :func:`m_step`, given
+the parameters the E-step used, fills each hole under each component with
+its conditional mean given the row's observed entries and adds the
+conditional covariance that the fill leaves out: the exact EM for a mixture
+with holes (Ghahramani & Jordan 1994).  :func:`fit` climbs the observed
+log-likelihood from a start made as if each hole held its column's mean;
+it leaves out rows with no observed entry (their likelihood is 1 whatever
+the parameters) and refuses a feature with none.  :func:`impute` fills the
+holes with their conditional means under the fitted mixture.  Rows are
+grouped by which entries they miss, with no Python loop over rows.
 
 Numerics of Gaussian mixtures
 -----------------------------
@@ -55,7 +65,9 @@ in plain numpy, with an ``(n, k, d)`` array of offsets.  :func:`fit`,
 :func:`log_density`, :func:`log_likelihood` and :func:`predict` run on a
 faster path in less memory (``emlib/_engine/gmm.py``: blocks of points, one
 product whitens them against every component, the next M-step's sums are
-gathered in the E-step); tests/test_engine.py checks that the two agree.
+gathered in the E-step; ``emlib/_engine/gmm_holes.py`` for data with holes,
+each row whitened by its missingness pattern's factors); tests/test_engine.py and
+tests/test_gmm_holes.py check that they agree.
 
 ``reg_covar`` is added to the diagonal of every covariance the M-step
 produces, as in scikit-learn; it keeps a component that sits on very few
@@ -75,8 +87,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import em, kmeans, missing
+from . import em, kmeans
 from ._engine import gmm as engine
+from ._engine import gmm_holes
+from ._gmm_holes import completed as _completed
+from ._gmm_holes import marginal as _marginal
 from ._gmm_params import COVARIANCE_TYPES as _COVARIANCE_TYPES
 from ._gmm_params import (
     ComponentCollapse,
@@ -84,13 +99,18 @@ from ._gmm_params import (
     _check_counts,
     _check_covariance_type,
     _check_k,
+    _check_observed,
     _check_params,
+    _check_params_t,
     _check_spread_left,
     _check_start,
     _check_X,
     _warn_empty,
+    covariance_type_of,
+    n_parameters,
+    sample,
 )
-from ._math import column_means, log_normalize, min_cost_assignment, weighted_logs
+from ._math import column_means, log_normalize, min_cost_assignment, missingness_patterns, weighted_logs
 from ._validation import (
     check_bool,
     check_float,
@@ -115,6 +135,7 @@ __all__ = [
     "expected_log_likelihood",
     "q_function",
     "predict",
+    "impute",
     "fit",
     "sample",
     "n_parameters",
@@ -175,58 +196,16 @@ def _log_gaussians(X: np.ndarray, params: Params) -> np.ndarray:
     # of each component; rows that miss the same entries go together (as
     # emlib.missing groups them)
     log_densities = np.zeros((len(X), len(params.weights)))  # none seen: 1
-    for pattern in missing._patterns(X):
+    for pattern in missingness_patterns(X):
         if pattern.observed.size:
             seen = _marginal(params, pattern.observed)
             log_densities[pattern.rows] = _log_gaussians(pattern.values, seen)
     return log_densities
 
 
-def _marginal(params: Params, observed: np.ndarray) -> Params:
-    """The mixture of the ``observed`` features alone: each component's marginal Normal."""
-    weights, means, covariances = params
-    kind, o = params.covariance_type, observed
-    if kind == "full":
-        covariances = covariances[:, o][:, :, o]
-    elif kind == "tied":
-        covariances = covariances[np.ix_(o, o)]
-    elif kind == "diag":
-        covariances = covariances[:, o]
-    return Params(weights, means[:, o], covariances, kind)
-
-
 # --------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------
-
-
-def covariance_type_of(params: Params) -> str:
-    """``"full"``, ``"tied"``, ``"diag"`` or ``"spherical"``: ``params.covariance_type``, or else the shape's.
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a :class:`Params` or a part of it is not an array of real numbers.
-    ValueError
-        If ``params`` is inconsistent with itself: parts not finite, non-empty arrays of matching
-        shapes, weights negative or not summing to 1, a covariance not symmetric positive
-        definite, ``covariance_type`` not one of :data:`COVARIANCE_TYPES` or not matching the
-        shape; or if ``covariance_type`` is None and ``covariances`` is 2-d with ``k == d``
-        (diagonal or tied?).
-
-    Examples
-    --------
-    >>> means = [[0.0, 0.0], [5.0, 5.0]]
-    >>> covariance_type_of(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
-    'full'
-    >>> covariance_type_of(Params([0.5, 0.5], means, [1.0, 2.0]))
-    'spherical'
-    >>> covariance_type_of(Params([0.5, 0.5], means, [[1.0, 2.0], [1.0, 1.0]], "diag"))
-    'diag'
-    >>> covariance_type_of(Params([0.2, 0.3, 0.5], [[0.0, 0.0], [5.0, 5.0], [9.0, 0.0]], [[2.0, 1.0], [1.0, 2.0]]))
-    'tied'
-    """
-    return _check_params(params).covariance_type
 
 
 def e_step(X: object, params: Params) -> tuple[np.ndarray, float]:
@@ -387,9 +366,9 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
         of arrays of real numbers.
     ValueError
         If ``X`` or ``params`` is malformed, as in :func:`e_step` (a point far from every
-        component is no error here), or ``resp`` is not a finite, non-empty 2-d array with one
-        row per row of ``X`` and one column per component, entries from 0 to 1 and rows
-        summing to 1.
+        component is no error here), ``X`` holds NaN (complete rows only), or ``resp`` is not a
+        finite, non-empty 2-d array with one row per row of ``X`` and one column per
+        component, entries from 0 to 1 and rows summing to 1.
 
     Examples
     --------
@@ -402,7 +381,7 @@ def expected_log_likelihood(X: object, params: Params, resp: object) -> float:
     >>> round(expected_log_likelihood(X, params_t, resp), 4), round(expected_log_likelihood(X, new, resp), 4)
     (-5.2024, -3.4531)
     """
-    X = _check_X(X)
+    X = _check_X(X, complete_for="expected_log_likelihood")
     params = _check_params(params, X.shape[1])
     resp = check_resp(resp, len(X))
     if resp.shape[1] != len(params.weights):
@@ -444,9 +423,10 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
         If ``X`` does not hold real numbers, or ``params`` or ``params_t`` is not a
         :class:`Params` of arrays of real numbers.
     ValueError
-        If ``X``, ``params`` or ``params_t`` is malformed, as in :func:`e_step`; if ``params_t``
-        has a different number of components than ``params``; or if a point lies so far from
-        every component of ``params_t`` that its density is 0 in float64.
+        If ``X``, ``params`` or ``params_t`` is malformed, as in :func:`e_step`, or ``X`` holds NaN
+        (complete rows only); if ``params_t`` has a different number of components than
+        ``params``; or if a point lies so far from every component of ``params_t`` that its
+        density is 0 in float64.
 
     Examples
     --------
@@ -457,7 +437,7 @@ def q_function(X: object, params: Params, params_t: Params) -> float:
     >>> round(q_function(X, params_t, params_t) + em.entropy(resp) - log_likelihood_t, 12)
     0.0
     """
-    X = _check_X(X)
+    X = _check_X(X, complete_for="q_function")
     params = _check_params(params, X.shape[1])
     params_t = _check_params(params_t, X.shape[1], name="params_t")
     if len(params_t.weights) != len(params.weights):
@@ -492,6 +472,49 @@ def predict(X: object, params: Params) -> np.ndarray:
     return np.argmax(_log_resp_fast(X, _check_params(params, X.shape[1]))[0], axis=1)
 
 
+def impute(X: object, params: Params) -> np.ndarray:
+    """Fill each hole with its conditional expectation under the mixture, ``E[x_m | x_o]``.
+
+    Each component k fills a row's missing entries by its regression on
+    the observed ones, ``E[x_m | x_o, z_i = k]`` (as in :func:`m_step`);
+    the mixture's fill averages these with the responsibilities of the
+    observed entries, ``sum_k r_ik E[x_m | x_o, z_i = k]``.  A row with
+    nothing observed gets the mixture's mean, ``sum_k weights[k] means[k]``.
+
+    Arguments as in :func:`e_step`.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features)
+        A new array: the observed entries as they were, each NaN filled.
+
+    Raises
+    ------
+    TypeError
+        As :func:`e_step`.
+    ValueError
+        As :func:`e_step`.
+
+    Examples
+    --------
+    A first entry of 1 is component 0's (which ties the features
+    together), whose regression predicts the second; a row with nothing
+    observed gets the mixture's mean:
+
+    >>> params = Params([0.5, 0.5], [[0.0, 0.0], [10.0, 0.0]], [[[1.0, 0.8], [0.8, 1.0]], np.eye(2)])
+    >>> impute([[1.0, np.nan], [np.nan, np.nan]], params).round(3).tolist()
+    [[1.0, 0.8], [5.0, 0.0]]
+    """
+    X = _check_X(X, holes=True)
+    params = _check_params(params, X.shape[1])
+    resp = np.exp(_log_resp(X, params)[0])
+    completed, _ = _completed(X, params, resp)  # (n, k, d): filled under each component
+    holes = np.isnan(X)
+    filled = X.copy()
+    filled[holes] = np.einsum("nk,nkd->nd", resp, completed)[holes]
+    return filled
+
+
 def _log_resp_fast(X: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_log_resp` on the engine, or by missingness pattern when ``X`` has holes."""
     return _log_resp(X, params) if np.isnan(X).any() else engine.log_resp(X, params)
@@ -504,6 +527,7 @@ def m_step(
     covariance_type: str = "full",
     reg_covar: float = 1e-6,
     sample_weight: object = None,
+    params_t: Params | None = None,
 ) -> Params:
     """The M-step: the parameters that maximise the expected log-likelihood.
 
@@ -518,10 +542,18 @@ def m_step(
       covariance is ``sum_k sum_i r_ik (x_i - means[k])(x_i - means[k])^T /
       sum_k N_k`` plus ``reg_covar`` on the diagonal.
 
+    With holes in ``X``, each row is completed under each component k: its
+    missing entries x_m become their conditional mean given its observed
+    entries x_o under ``params_t``, ``E[x_m | x_o, z_i = k]``, in the sums
+    above, and ``r_ik Cov[x_m | x_o, z_i = k]`` is added to the scatter
+    (the spread the fill leaves out).  This is the exact M-step for a
+    mixture whose entries are missing at random (Ghahramani & Jordan 1994).
+
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        The data.
+        The data; NaN marks a missing entry.  Every feature needs an
+        observed entry (of positive ``sample_weight``).
     resp : array-like of shape (n_samples, k)
         Responsibilities, from :func:`e_step`; each row sums to 1.  One-hot
         rows give the M-step of hard-assignment EM.
@@ -532,6 +564,10 @@ def m_step(
     sample_weight : array-like of shape (n_samples,), optional
         Non-negative weights of the rows; a row of weight 2 counts as two
         copies of it.  ``None`` weights every row 1.
+    params_t : Params, optional
+        The parameters the E-step was taken at (theta^t), which give the
+        holes' conditional distributions; needed when ``X`` has holes, and
+        not used (but checked) when it has none.
 
     Returns
     -------
@@ -548,7 +584,9 @@ def m_step(
         2-d array with one row per row of ``X``, entries from 0 to 1 and rows summing to 1;
         ``covariance_type`` not one of the four; ``reg_covar`` negative or not finite;
         ``sample_weight`` not a finite 1-d array with one entry per row, non-negative and not
-        all 0.
+        all 0; or, when ``X`` has holes, a feature with no observed entry, ``params_t``
+        missing, or not a mixture with one component per column of ``resp`` (as in
+        :func:`e_step`).
     ComponentCollapse
         If a component has total responsibility 0 (a column of ``resp``, times
         ``sample_weight``, that is all 0) and ``reg_covar`` is 0.  A subclass of
@@ -569,26 +607,45 @@ def m_step(
     >>> params = m_step(X, [[1, 0], [1, 0], [0, 1]], covariance_type="spherical", reg_covar=0.5)
     >>> params.weights.round(3).tolist(), params.means.tolist(), params.covariances.tolist()
     ([0.667, 0.333], [[1.0], [10.0]], [1.5, 0.5])
+
+    A hole is filled by regression on the row's observed entry, under ``params_t``:
+
+    >>> params_t = Params([1.0], [[0.0, 0.0]], [[[1.0, 0.5], [0.5, 1.0]]])
+    >>> params = m_step([[2.0, np.nan], [-2.0, -1.0]], [[1.0], [1.0]], params_t=params_t, reg_covar=0)
+    >>> params.means.tolist()
+    [[0.0, 0.0]]
     """
-    X, resp = _check_X(X), check_resp(resp, len(X))
+    X, resp = _check_X(X, holes=True), check_resp(resp, len(X))
     kind = _check_covariance_type(covariance_type)
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
     sample_weight = check_sample_weight(sample_weight, len(X))
+    holes = np.isnan(X).any()
+    if holes:
+        _check_observed(X, sample_weight)
+    if holes or params_t is not None:
+        params_t = _check_params_t(params_t, X.shape[1], resp.shape[1])
     if sample_weight is not None:  # a row of weight 2 counts as two
         resp = resp * (sample_weight / sample_weight.max())[:, None]
     counts = resp.sum(axis=0)  # N_k = sum_i r_ik
     # N_k = 0: weight 0, at the data's mean (a warning), or an error
     empty = _check_counts(counts, kind, reg_covar)
     divisors = np.where(empty, 1, counts)
+    k, d = resp.shape[1], X.shape[1]
+    if holes:  # each row completed under each component, (n, k, d)
+        completed, spread = _completed(X, params_t, resp)
+    else:  # every row as it is, for every component
+        completed, spread = X[:, None, :], np.zeros((k, d, d))
     # centred first: nothing cancels far from 0
     shift = column_means(X, sample_weight)
-    centred = X - shift
-    means = resp.T @ centred / divisors[:, None]  # sum_i r_ik x_i / N_k
-    offsets = centred[:, None, :] - means  # x_i - mu_k, (n, k, d)
+    centred = completed - shift
+    # sum_i r_ik x_i / N_k
+    means = np.einsum("nk,nkd->kd", resp, centred) / divisors[:, None]
+    offsets = centred - means  # x_i - mu_k, (n, k, d)
     weighted = resp[:, :, None] * offsets
     if kind in ("full", "tied"):
-        # sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T for each k: (k, d, d)
-        scatter = np.einsum("nki,nkj->kij", weighted, offsets)
+        # sum_i r_ik (x_i - mu_k)(x_i - mu_k)^T for each k, plus what
+        # the fill leaves out: (k, d, d)
+        scatter = np.einsum("nki,nkj->kij", weighted, offsets) + spread
         if kind == "full":  # Sigma_k, over N_k
             covariances = scatter / divisors[:, None, None]
         else:  # one Sigma: summed over the components, over n
@@ -596,6 +653,7 @@ def m_step(
         covariances = covariances + reg_covar * np.eye(X.shape[1])
     else:  # its diagonal, or the mean of its diagonal
         scatter = np.einsum("nkd,nkd->kd", weighted, offsets)
+        scatter += np.diagonal(spread, axis1=1, axis2=2)
         variances = scatter / divisors[:, None]
         if kind == "spherical":
             variances = variances.mean(axis=1)
@@ -622,9 +680,11 @@ def _initial_params(data: engine.Data, X: np.ndarray, k: int, method: str, kind:
         raise ComponentCollapse(f"the start from init={method!r} is degenerate: {error}") from None
 
 
-def _run(data: engine.Data, params0: Params, **options) -> em.EMResult:
+def _run(data: engine.Data | gmm_holes.Data, params0: Params, **options) -> em.EMResult:
     """EM from ``params0`` on the engine; a collapse is a :class:`ComponentCollapse`."""
     try:
+        if isinstance(data, gmm_holes.Data):
+            return gmm_holes.run(data, params0, **options)
         return engine.run(data, params0, **options)
     except engine.Collapse as error:
         raise ComponentCollapse(str(error)) from None
@@ -650,7 +710,7 @@ def fit(
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        The data.
+        The data; NaN marks a missing entry (see Notes).
     k_or_params : int or Params
         The number of components, ``1 <= k <= n_samples``, to start from
         ``init``; or the starting :class:`Params` (of type ``covariance_type``,
@@ -664,6 +724,8 @@ def fit(
         random distinct data points (:func:`emlib.kmeans.init_centers`,
         drawn by ``sample_weight``), assign every point to
         its nearest center, and take one M-step from that hard assignment.
+        With holes in ``X``, all this is done as if each hole held its
+        column's (weighted) mean.
     max_iter : int
         The largest number of iterations, at least 0.
     tol : float
@@ -708,7 +770,8 @@ def fit(
         On malformed input (see :func:`e_step` and :func:`m_step`); if ``k`` is outside
         ``1 .. n_samples`` or above the number of rows of positive ``sample_weight``, ``init``
         is not a known method, ``max_iter`` or ``tol`` is negative, ``tol`` is not finite,
-        ``n_init`` is below 1, ``rng`` is a negative seed; if a starting :class:`Params` has
+        ``n_init`` is below 1, ``rng`` is a negative seed; if a feature of ``X`` has no observed
+        entry (of positive ``sample_weight``); if a starting :class:`Params` has
         another covariance type than ``covariance_type``, or comes with ``n_init`` other
         than 1; or if a log-likelihood during fitting is not finite (a point
         so far from every component that its density is 0 in float64, or an unbounded
@@ -729,6 +792,16 @@ def fit(
 
     Notes
     -----
+    With holes in ``X``, EM climbs the log-likelihood of the observed
+    entries: each row counts by its observed entries' marginal density
+    (:func:`e_step`), and each M-step fills the holes under each component
+    with their conditional expectations and adds the conditional
+    covariances (:func:`m_step`).  Rows with no observed entry are left
+    out: their likelihood is 1 whatever the parameters, and EM has the same
+    fixed points without them (with them, each M-step is pulled back
+    towards the parameters before it).  ``n_samples`` (in
+    ``k``'s range and in ``tol``) then counts the rows that are kept.
+
     Started from given ``Params`` with ``tol=0``, the history agrees with
     scikit-learn's ``GaussianMixture(weights_init=..., means_init=...,
     precisions_init=..., tol=0, reg_covar=...)``: ``history[t].log_likelihood
@@ -743,7 +816,7 @@ def fit(
     >>> result.converged, sorted(result.params.means[:, 0].round().astype(int).tolist())
     (True, [0, 6])
     """
-    X = _check_X(X)
+    X = _check_X(X, holes=True)
     kind = _check_covariance_type(covariance_type)
     max_iter = check_int(max_iter, "max_iter", minimum=0)
     tol = check_float(tol, "tol", minimum=0)
@@ -753,9 +826,17 @@ def fit(
     hard = check_bool(hard, "hard")
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable or None; got {type(callback).__name__}")
-    data = engine.prepare(X, check_sample_weight(sample_weight, len(X)), kind)
-    run = functools.partial(_run, data, reg_covar=reg_covar, hard=bool(hard), max_iter=max_iter,
-                            tol=tol, callback=callback)
+    sample_weight = check_sample_weight(sample_weight, len(X))
+    holes = np.isnan(X)
+    if holes.any():  # EM on what is observed, started as if each hole held its column's mean
+        _check_observed(X, sample_weight)
+        seen = ~holes.all(axis=1)  # a row with nothing observed is left out
+        X, sample_weight = X[seen], None if sample_weight is None else sample_weight[seen]
+        data_to_fit = gmm_holes.prepare(X, sample_weight)
+        X = np.where(np.isnan(X), column_means(X, sample_weight), X)
+    data = engine.prepare(X, sample_weight, kind)
+    run = functools.partial(_run, data_to_fit if holes.any() else data, reg_covar=reg_covar, hard=bool(hard),
+                            max_iter=max_iter, tol=tol, callback=callback)
     if isinstance(k_or_params, tuple):  # EM from the given parameters
         result = run(_check_start(k_or_params, X.shape[1], kind, n_init))
     else:
@@ -781,91 +862,6 @@ def _best_of(n_init: int, run_from_a_start: Callable[[], em.EMResult]) -> em.EMR
     if best is None:
         raise ComponentCollapse(f"all {n_init} start(s) failed; the last: {failure}")
     return best
-
-
-def sample(params: Params, n: int, *, rng=None) -> tuple[np.ndarray, np.ndarray]:
-    """Draw ``n`` points from the mixture.
-
-    Parameters
-    ----------
-    params : Params
-        The mixture, any covariance type.
-    n : int
-        The number of points, at least 0.
-    rng : None, int, numpy.random.SeedSequence, numpy.random.Generator or numpy.random.RandomState
-        The source of randomness.
-
-    Returns
-    -------
-    X : ndarray of shape (n, d)
-        The points.
-    labels : ndarray of shape (n,)
-        The component that made each point (the hidden variable).
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a :class:`Params` of arrays of real numbers, ``n`` is not an
-        integer, or ``rng`` is not None, an int, a ``SeedSequence``, a ``Generator`` or a ``RandomState``.
-    ValueError
-        If ``params`` is inconsistent with itself (as in :func:`covariance_type_of`), ``n`` is
-        negative, or ``rng`` is a negative seed.
-
-    Examples
-    --------
-    >>> params = Params([0.25, 0.75], [[0.0], [10.0]], [1.0, 1.0])
-    >>> X, labels = sample(params, 10_000, rng=0)
-    >>> round(float(labels.mean()), 2), round(float(X[labels == 1].mean()))
-    (0.75, 10)
-    """
-    params = _check_params(params)
-    n = check_int(n, "n", minimum=0)
-    rng = check_rng(rng)
-    weights, means, covariances = params
-    k, d = means.shape
-    if params.covariance_type == "tied":  # one Sigma for every component
-        covariances = np.broadcast_to(covariances, (k, d, d))
-    labels = rng.choice(k, size=n, p=weights / weights.sum())
-    noise = rng.standard_normal((n, d))
-    X = np.empty((n, d))
-    for j in range(k):  # over components, each vectorised over its points
-        rows = labels == j
-        if covariances.ndim == 3:
-            X[rows] = means[j] + noise[rows] @ np.linalg.cholesky(covariances[j]).T
-        else:
-            X[rows] = means[j] + noise[rows] * np.sqrt(covariances[j])
-    return X, labels
-
-
-def n_parameters(params: Params) -> int:
-    """The number of free parameters of the mixture (weights, means, covariances).
-
-    ``k - 1`` weights (they sum to 1), ``k d`` means, and ``k d (d + 1) / 2``
-    (full), ``d (d + 1) / 2`` (tied), ``k d`` (diag) or ``k`` (spherical)
-    covariance entries.
-
-    Raises
-    ------
-    TypeError
-        As :func:`covariance_type_of`.
-    ValueError
-        As :func:`covariance_type_of`.
-
-    Examples
-    --------
-    Two components in two dimensions: 1 weight and 4 mean entries, then 2 x 3 (full) or 2 x 1
-    (spherical) covariance entries.
-
-    >>> means = [[0.0, 0.0], [5.0, 5.0]]
-    >>> n_parameters(Params([0.5, 0.5], means, [np.eye(2), np.eye(2)]))
-    11
-    >>> n_parameters(Params([0.5, 0.5], means, [1.0, 2.0]))
-    7
-    """
-    params = _check_params(params)
-    k, d = params.means.shape
-    covariance_entries = {"full": k * d * (d + 1) // 2, "tied": d * (d + 1) // 2, "diag": k * d, "spherical": k}
-    return (k - 1) + k * d + covariance_entries[params.covariance_type]
 
 
 def bic(X: object, params: Params) -> float:

@@ -84,7 +84,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import em
+from ._math import Pattern as _Pattern
 from ._math import column_means
+from ._math import missingness_patterns as _patterns
 from ._validation import check_array, check_float, check_int, check_rng, check_spread, read_only, singular_components
 
 __all__ = [
@@ -224,29 +226,6 @@ def _check_reg_covar(reg_covar: object) -> float:
 # --------------------------------------------------------------------------
 # The E-step, one missingness pattern at a time
 # --------------------------------------------------------------------------
-
-
-class _Pattern(NamedTuple):
-    """The rows of ``X`` that miss the same entries."""
-
-    rows: np.ndarray  # their indices in X
-    observed: np.ndarray  # the features they observe
-    missing: np.ndarray  # the features they miss
-    values: np.ndarray  # X[rows][:, observed], shape (len(rows), len(observed))
-
-
-def _patterns(X: np.ndarray) -> list[_Pattern]:
-    """Group the rows of ``X`` by which entries are NaN."""
-    mask = np.isnan(X)
-    unique, inverse = np.unique(mask, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    order = np.argsort(inverse, kind="stable")
-    groups = np.split(order, np.cumsum(np.bincount(inverse, minlength=len(unique)))[:-1])
-    patterns = []
-    for missing_mask, rows in zip(unique, groups):
-        observed = np.flatnonzero(~missing_mask)
-        patterns.append(_Pattern(rows, observed, np.flatnonzero(missing_mask), X[np.ix_(rows, observed)]))
-    return patterns
 
 
 def _e_step(

@@ -38,7 +38,7 @@ from .plots.soft import _check_soft_result, _distinct_labels
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
            "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "local_optima_slider",
-           "FRAMES_CLASS"]
+           "mixture_repair_slider", "FRAMES_CLASS"]
 
 _DPI = 110  # a frame's resolution as it is shown: 110 pixels to the inch
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -631,3 +631,45 @@ def local_optima_slider(
     frames = plots.local_optima_frames(X, results, decimals=decimals, max_frames=max_frames,
                                        feature_names=feature_names)
     return _palette_slider(frames, 128, "optimum")
+
+
+# --------------------------------------------------------------------------
+# A mixture with holes
+# --------------------------------------------------------------------------
+
+
+def mixture_repair_slider(X: object, labels: object, fractions: object, tables: Sequence[object],
+                          fits: Sequence[dict], scores: dict, *, value: int = 0, **options) -> ipywidgets.VBox:
+    """A static slider over the fraction of entries hidden, showing a mixture fitted to the table in several ways.
+
+    The frames are :func:`emlib.plots.mixture_repair_frames` of the same
+    arguments (``options`` are its keywords), reduced to 128 colours;
+    ``value`` is the index of the frame shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.mixture_repair_frames`; or if ``value`` is not an integer.
+    ValueError
+        As :func:`emlib.plots.mixture_repair_frames`; or if ``value`` is not the index of a frame.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from emlib import gmm
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.5], [0.5, 1.0], [6.0, 6.0], [7.0, 6.5], [6.5, 7.0]])
+    >>> fit = gmm.m_step(X, np.eye(2)[[0, 0, 0, 1, 1, 1]])
+    >>> box = mixture_repair_slider(X, [0, 0, 0, 1, 1, 1], [0.0], [X], [{"EM": fit}],
+    ...                             {"agreement": {"EM": [1.0]}, "error": {"EM": [0.0]}})
+    >>> box.children[1].options
+    ('0 %',)
+    """
+    frames = plots.mixture_repair_frames(X, labels, fractions, tables, fits, scores, **options)
+    value = check_int(value, "value", minimum=0, maximum=len(frames) - 1, maximum_name="the last frame's index")
+    return _palette_slider(frames, 128, "hidden", value)
+

@@ -375,6 +375,27 @@ EXPECTATIONS = missing.e_step(HIDDEN, NORMAL)[0]
 
 PACKED = calculus.pack(PARAMS)
 
+HOLED = X.copy()
+HOLED[0, 1] = np.nan
+REPAIRS = dict(X=X, labels=LABELS, fractions=[0.2], tables=[HOLED], fits=[{"EM": PARAMS}],
+               scores={"share": {"EM": [1.0]}, "error": {"EM": [0.0]}})
+BAD_REPAIRS = dict(
+    X=table(X), labels=[Bad("floats", LABELS.astype(float), TypeError, "must hold integers"),
+                        Bad("one short", LABELS[1:], ValueError, "must have shape"),
+                        Bad("a group missing", np.where(LABELS == 1, 2, LABELS), ValueError,
+                            "must use every group 0 .. 2; group 1 is empty")],
+    fractions=array([0.2], ndim=1) + [Bad("1.5", [1.5], ValueError, r"must increase within \[0, 1\)")],
+    tables=[Bad("none", [], ValueError, "must have one entry per fraction"),
+            Bad("changed", [X + 1], ValueError, "must be X with NaN for each hidden entry")],
+    fits=[Bad("not a dict", [PARAMS], TypeError, "must be a non-empty dict"),
+          Bad("two components", [{"EM": gmm.Params([0.5, 0.5], PARAMS.means[:2], PARAMS.covariances[:2])}],
+              ValueError, "must have one component per group of labels, 3; got 2")],
+    scores=[Bad("one score", {"share": {"EM": [1.0]}}, ValueError, "must hold two scores"),
+            Bad("another repair", {"share": {"drop": [1.0]}, "error": {"EM": [0.0]}}, ValueError,
+                "must name the repairs of fits"),
+            Bad("two values", {"share": {"EM": [1.0, 0.5]}, "error": {"EM": [0.0]}}, ValueError,
+                "must have one value per fraction")])
+
 
 def _quadratic(x):
     return float(np.sum(x**2))
@@ -492,9 +513,11 @@ CALLS = [
     # Gaussian mixtures
     Call(gmm.covariance_type_of, dict(params=PARAMS), dict(params=mixture(PARAMS)[:2])),
     Call(gmm.e_step, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
-    Call(gmm.m_step, dict(X=X, resp=GMM_RESP, covariance_type="full", reg_covar=1e-6, sample_weight=np.ones(N)),
-         dict(X=table(X), resp=responsibilities(GMM_RESP), covariance_type=option(gmm.COVARIANCE_TYPES),
-              reg_covar=real(), sample_weight=weights(np.ones(N) / N, none=True)[:-2])),
+    Call(gmm.m_step, dict(X=X, resp=GMM_RESP, covariance_type="full", reg_covar=1e-6, sample_weight=np.ones(N),
+                          params_t=PARAMS),
+         dict(X=table(X, nan=True), resp=responsibilities(GMM_RESP), covariance_type=option(gmm.COVARIANCE_TYPES),
+              reg_covar=real(), sample_weight=weights(np.ones(N) / N, none=True)[:-2],
+              params_t=[case for case in mixture(PARAMS) if case.label != "None"])),
     Call(gmm.log_likelihood, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
     Call(gmm.log_density, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
     Call(gmm.expected_log_likelihood, dict(X=X, params=PARAMS, resp=GMM_RESP),
@@ -502,9 +525,10 @@ CALLS = [
     Call(gmm.q_function, dict(X=X, params=PARAMS, params_t=RUNS[1].params),
          dict(X=table(X), params=mixture(PARAMS), params_t=mixture(RUNS[1].params))),
     Call(gmm.predict, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
+    Call(gmm.impute, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
     Call(gmm.fit, dict(X=X, k_or_params=K, covariance_type="full", init="k-means++", max_iter=50, tol=1e-8,
                        reg_covar=1e-6, n_init=2, rng=0, sample_weight=None, hard=False, callback=None),
-         dict(X=table(X), k_or_params=count_or_start(N),
+         dict(X=table(X, nan=True), k_or_params=count_or_start(N),
               covariance_type=option(gmm.COVARIANCE_TYPES), init=option(gmm.INIT_METHODS),
               max_iter=integer(50, minimum=0), tol=real(), reg_covar=real(), n_init=integer(2, minimum=1),
               rng=generator(), sample_weight=weights(np.ones(N) / N, none=True)[:-2], hard=flag(),
@@ -634,6 +658,7 @@ FIGURE_CALLS = [
     Call(plots.imputations, dict(X=TABLE, panels={"EM": (HIDDEN, NORMAL, TABLE)}), dict(X=table(TABLE))),
     Call(plots.imputation_frames, dict(X=TABLE, fractions=[0.1, 0.3], rng=0),
          dict(X=table(TABLE), fractions=array([0.1, 0.3], ndim=1), rng=generator())),
+    Call(plots.mixture_repair_frames, REPAIRS, BAD_REPAIRS),
     Call(plots.point_sets, dict(panels={"a": X}), dict(panels=[Bad("list", [X], TypeError, "must be a non-empty dict")])),
     Call(plots.final_log_likelihoods, dict(samples={"a": [1.0, 2.0]}, best=2.0, bins=5),
          dict(samples=[Bad("list", [1.0], TypeError, "must be a non-empty dict")], best=real(minimum=None, none=True),
@@ -675,6 +700,9 @@ FIGURE_CALLS = [
          dict(heads=counts(HEADS), tosses=counts(TOSSES, scalar=True), result=instance("the result of coins.fit"))),
     Call(widgets.imputation_slider, dict(X=TABLE, fractions=[0.1, 0.3], rng=0),
          dict(X=table(TABLE), fractions=array([0.1, 0.3], ndim=1), rng=generator())),
+    Call(widgets.mixture_repair_slider, dict(REPAIRS, value=0),
+         dict(BAD_REPAIRS, value=[Bad("beyond the frames", 1, ValueError, "value must be at most"),
+                                  Bad("float", 0.5, TypeError, "value must be an integer")])),
     Call(widgets.local_optima_slider, dict(X=X, results=RUNS, max_frames=2),
          dict(X=table(X), results=sequence_of(r"the em\.EMResult of gmm\.fit", RUNS),
               max_frames=integer(2, minimum=1))),

@@ -24,6 +24,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_gmm  # noqa: E402
+import bench_holes  # noqa: E402
 import bench_kmeans  # noqa: E402
 
 TIMES = {"n", "d", "k", "emlib_ms", "sklearn_ms", "ratio"}
@@ -75,6 +76,25 @@ def test_the_committed_kmeans_results_hold_every_case():
     assert [(r["n"], r["d"], r["k"]) for r in results["cases"]] == bench_kmeans.FULL["cases"]
     assert [(r["n"], r["d"], r["k"]) for r in results["scaling"]] == bench_kmeans.FULL["scaling"]
     assert results["method"] == bench_kmeans.FULL["method"]
+
+
+def test_a_quick_run_of_the_holes_benchmark_times_both_variants_in_processes_of_their_own(tmp_path, capsys):
+    results = bench_holes.main(["--quick", "--out", str(tmp_path)])
+    assert (tmp_path / "holes.txt").read_text() == capsys.readouterr().out
+    assert layout(results) == layout(committed("holes"))
+    (row,) = results["cases"]
+    assert all(np.isfinite(row[key]) and row[key] > 0 for key in ("complete_ms", "holes_ms", "ratio"))
+    assert row["patterns"] == len(np.unique(np.isnan(bench_holes.problem(*bench_holes.QUICK["cases"][0], 0.2)[1]),
+                                            axis=0))
+
+
+def test_the_committed_holes_results_hold_the_issue_case():
+    results = committed("holes")
+    cases = [(r["n"], r["d"], r["k"], r["covariance_type"]) for r in results["cases"]]
+    assert cases == bench_holes.FULL["cases"] and results["method"] == bench_holes.FULL["method"]
+    for row in results["cases"]:
+        assert row["fraction_hidden"] == pytest.approx(bench_holes.FULL["fraction"], abs=0.005)
+        assert all(np.isfinite(row[key]) and row[key] > 0 for key in ("complete_ms", "holes_ms", "ratio"))
 
 
 def test_the_committed_slider_timings_cover_every_chapter_with_sliders():

@@ -79,6 +79,7 @@ SLIDERS = {
     "book/exam.html": 1,
     "book/missing.html": 1,  # over the fraction hidden
     "book/practice.html": 1,  # over the local optima
+    "book/mixture_holes.html": 1,  # over the fraction hidden, opening on 30 %
 }
 
 
@@ -92,6 +93,8 @@ def _check_what_the_sliders_show_first(page_path, boxes):
         assert "0.02" in _first_readouts(boxes), f"no slider opening on β = 0.02: {_first_readouts(boxes)}"
     if page_path == "book/missing.html":
         assert any(text.endswith("%") for text in _first_readouts(boxes)), "no slider over a percentage"
+    if page_path == "book/mixture_holes.html":
+        assert "30 %" in _first_readouts(boxes), f"no slider opening on 30 %: {_first_readouts(boxes)}"
     if page_path == "book/coins.html":
         grids = [i for i in range(boxes.count()) if boxes.nth(i).locator(".noUi-handle").count() == 2]
         assert grids, "no widget with two sliders on the coins page"

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-CHAPTERS = ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice"]
+CHAPTERS = ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice", "mixture_holes"]
 
 TERM_ROLE = re.compile(r"\{term\}`([^`]*)`")
 DOC_ROLE = re.compile(r"\{doc\}`([^`]*)`")

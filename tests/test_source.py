@@ -31,6 +31,7 @@ SHOWN = {
     "coins": [(coins.e_step, coins._log_joint, coins._row_log_likelihoods), (coins.m_step,)],
     "gmm": [(gmm._mahalanobis, gmm._log_gaussians, gmm._log_resp, gmm.e_step), (gmm.m_step,)],
     "missing": [(missing._e_step, missing._pattern_step), (missing._m_step,)],
+    "mixture_holes": [(gmm._completed,), (gmm.m_step,)],
 }
 # a highlighted block on a built page: Sphinx's <div class="highlight-python ..."><div class="highlight"><pre>
 CODE_BLOCK = re.compile(r'<div class="highlight-python[^"]*"><div class="highlight"><pre>(.*?)</pre>', re.S)
@@ -39,6 +40,17 @@ CODE_BLOCK = re.compile(r'<div class="highlight-python[^"]*"><div class="highlig
 def code_blocks(page: str) -> list[str]:
     """The text of every highlighted Python block of an HTML page."""
     return [html.unescape(re.sub(r"<[^>]+>", "", block)).rstrip("\n") for block in CODE_BLOCK.findall(page)]
+
+
+def shown_name(function) -> str:
+    """How a chapter names a function: by its module, or for a helper of a private module, by the public
+    module that imports it (``gmm._completed``, from emlib/_gmm_holes.py)."""
+    module = function.__module__.removeprefix("emlib.")
+    if not module.startswith("_"):
+        return f"{module}.{function.__name__}"
+    public = {"coins": coins, "gmm": gmm, "kmeans": kmeans, "missing": missing, "soft": soft}
+    return next(f"{name}.{attribute}" for name, namespace in public.items()
+                for attribute, value in vars(namespace).items() if value is function)
 
 
 def show_cells(stem: str) -> list[dict]:
@@ -144,8 +156,7 @@ def test_each_model_chapter_shows_the_code_of_its_steps_as_emlib_has_it(stem):
     cells = show_cells(stem)
     assert len(cells) == len(SHOWN[stem])
     for cell, functions in zip(cells, SHOWN[stem]):
-        names = ", ".join(f"{function.__module__.removeprefix('emlib.')}.{function.__name__}"
-                          for function in functions)
+        names = ", ".join(map(shown_name, functions))
         assert "".join(cell["source"]) == f"source.show({names})"
         (output,) = cell["outputs"]
         assert "".join(output["data"]["text/plain"]) == str(source.show(*functions)), (

@@ -113,7 +113,7 @@ class _Components(NamedTuple):
     log_const: np.ndarray  # (k,): log w_j - log det(Sigma_j) / 2 - d log(2 pi) / 2
 
 
-def _components(params: tuple, shift: np.ndarray) -> _Components:
+def _components(params: tuple, shift: np.ndarray, *, check: bool = True) -> _Components:
     """Factorise every component once (one batched Cholesky call for full covariances).
 
     ``params`` is a ``gmm.Params`` with its ``covariance_type``; a tied
@@ -121,7 +121,8 @@ def _components(params: tuple, shift: np.ndarray) -> _Components:
     ``numpy.linalg.LinAlgError`` naming the first component whose covariance
     is singular to working precision (see
     :func:`emlib._validation.singular_components`); callers turn that into a
-    message.
+    message.  ``check=False`` skips that test, for covariances known to be
+    positive definite.
     """
     weights, means, covariances = params
     kind = params.covariance_type
@@ -130,7 +131,7 @@ def _components(params: tuple, shift: np.ndarray) -> _Components:
     tied = kind == "tied"
     if tied:  # every component's full covariance
         covariances, kind = np.broadcast_to(covariances, (k, d, d)), "full"
-    failed = singular_components(covariances[:1] if tied else covariances)
+    failed = check and singular_components(covariances[:1] if tied else covariances)
     if failed:
         raise np.linalg.LinAlgError("the shared covariance is singular" if tied
                                     else f"component {failed[0]}'s covariance is singular")
@@ -495,15 +496,20 @@ def _fit_components(data: Data, params: tuple, iteration: int, reg_covar: float)
         raise Collapse(_collapse_message(f"{error}", iteration, reg_covar)) from None
 
 
-def _fit_e_step(data: Data, reg_covar: float, hard: bool, iteration: list,
-                params: tuple) -> tuple[_Statistics, float]:
-    """The E-step inside :func:`fit`: the log-likelihood of ``params``, and the M-step's statistics."""
-    return _pass(data, _fit_components(data, params, iteration[0], reg_covar), hard)
+def _sweep(data: Data, hard: bool, reg_covar: float, params: tuple, iteration: int,
+           anchors: np.ndarray | None = None) -> tuple[_Statistics, float]:
+    """One pass of :func:`run` over complete data: :func:`_pass` for ``params``, a collapse named by its iteration."""
+    return _pass(data, _fit_components(data, params, iteration, reg_covar), hard, anchors)
 
 
-def _fit_m_step(data: Data, reg_covar: float, hard: bool, iteration: list, stats: _Statistics,
+def _fit_e_step(sweep, iteration: list, params: tuple) -> tuple[_Statistics, float]:
+    """The E-step inside :func:`run`: the log-likelihood of ``params``, and the M-step's statistics."""
+    return sweep(params, iteration[0])
+
+
+def _fit_m_step(sweep, shift: np.ndarray, reg_covar: float, iteration: list, stats: _Statistics,
                 params: NamedTuple) -> NamedTuple:
-    """The M-step inside :func:`fit`, from the statistics about the current means.
+    """The M-step inside :func:`run`, from the statistics about the current means.
 
     If a mean moved so far (relative to its new spread) that moving the
     scatter would lose more than a few digits, the statistics are gathered
@@ -512,11 +518,10 @@ def _fit_m_step(data: Data, reg_covar: float, hard: bool, iteration: list, stats
     iteration[0] += 1
     tied = params.covariance_type == "tied"
     try:
-        new, loss = _params(stats, data.shift, reg_covar, tied)
+        new, loss = _params(stats, shift, reg_covar, tied)
         if loss > _MOVE_LIMIT:
-            comps = _fit_components(data, params, iteration[0] - 1, reg_covar)
-            stats = _pass(data, comps, hard, anchors=new[1] - data.shift)[0]
-            new, _ = _params(stats, data.shift, reg_covar, tied)
+            stats = sweep(params, iteration[0] - 1, anchors=new[1] - shift)[0]
+            new, _ = _params(stats, shift, reg_covar, tied)
     except Collapse as error:
         raise Collapse(_collapse_message(error, iteration[0], reg_covar)) from None
     return _read_only(params, *new)
@@ -527,13 +532,20 @@ def _read_only(params: NamedTuple, weights, means, covariances) -> NamedTuple:
     return params._replace(weights=read_only(weights), means=read_only(means), covariances=read_only(covariances))
 
 
-def run(data: Data, params0: NamedTuple, *, reg_covar, hard, max_iter, tol, callback) -> em.EMResult:
-    """EM from ``params0`` (a ``gmm.Params``), as :func:`emlib.gmm.fit` runs it; a collapse raises :class:`Collapse`."""
+def run(data: Data, params0: NamedTuple, *, reg_covar, hard, max_iter, tol, callback, sweep=None) -> em.EMResult:
+    """EM from ``params0`` (a ``gmm.Params``), as :func:`emlib.gmm.fit` runs it; a collapse raises :class:`Collapse`.
+
+    ``sweep(params, iteration, anchors=None)`` is one pass over the data:
+    the statistics of the E-step at ``params`` (about their means, or about
+    ``anchors``) and its log-likelihood; by default :func:`_sweep`, and
+    :mod:`emlib._engine.gmm_holes` passes its own for data with holes.
+    """
+    sweep = functools.partial(_sweep, data, hard, reg_covar) if sweep is None else sweep
     iteration = [0]
     return em.run(
         _read_only(params0, *(np.array(part) for part in params0)),
-        functools.partial(_fit_e_step, data, reg_covar, hard, iteration),
-        functools.partial(_fit_m_step, data, reg_covar, hard, iteration),
+        functools.partial(_fit_e_step, sweep, iteration),
+        functools.partial(_fit_m_step, sweep, data.shift, reg_covar, iteration),
         max_iter=max_iter,
         tol=tol,
         n_rows=data.total_weight,

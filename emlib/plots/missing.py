@@ -43,6 +43,14 @@ def _check_columns(columns: object, d: int) -> tuple[int, int]:
     return pair
 
 
+def _check_fractions(fractions: object) -> np.ndarray:
+    """Shares of a table hidden, one per frame: increasing, within ``[0, 1)``."""
+    fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
+    if np.any(fractions < 0) or np.any(fractions >= 1) or np.any(np.diff(fractions) <= 0):
+        raise ValueError(f"fractions must increase within [0, 1); got {fractions.tolist()}")
+    return fractions
+
+
 def _axis_names(feature_names: Sequence[str] | None, columns: tuple[int, int], d: int) -> list[str]:
     """The axis labels of two features of a ``d``-column table: their names, or "feature j"."""
     if feature_names is None:
@@ -345,9 +353,7 @@ def imputation_frames(
     ['fill with means', 'EM']
     """
     X = check_array(X, "X", ndim=2, shape_hint="(n, d)")
-    fractions = check_array(fractions, "fractions", ndim=1, shape_hint="(m,)")
-    if np.any(fractions < 0) or np.any(fractions >= 1) or np.any(np.diff(fractions) <= 0):
-        raise ValueError(f"fractions must increase within [0, 1); got {fractions.tolist()}")
+    fractions = _check_fractions(fractions)
     pair = list(_check_columns(columns, X.shape[1]))
     _axis_names(feature_names, tuple(pair), X.shape[1])
     seed = check_rng(rng).integers(2**63)
