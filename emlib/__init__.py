@@ -26,6 +26,11 @@ missing
     holes: ``e_step`` (conditional means and covariances), ``m_step``,
     ``log_likelihood``, ``fit``, ``impute``; and ``mean_impute``, ``hide``
     and ``compare`` to set EM against the usual repairs.
+hmm
+    Hidden Markov models (Baum–Welch): ``forward``, ``backward``,
+    ``e_step`` (state posteriors and expected transitions), ``m_step``,
+    ``log_likelihood``, ``viterbi``, ``fit``, ``sample``; categorical or
+    Gaussian emissions, several sequences through ``lengths``.
 em
     The EM loop every model's ``fit`` runs on: ``run``, ``EMResult``,
     ``ConvergenceWarning`` (a fit stopped by ``max_iter``); and
@@ -47,7 +52,7 @@ plots, widgets
     ``plots`` extra (matplotlib, ipywidgets) and are imported on demand.
 """
 
-from . import calculus, coins, datasets, em, gmm, kmeans, missing, soft, source
+from . import calculus, coins, datasets, em, gmm, hmm, kmeans, missing, soft, source
 
 __version__ = "0.1.0"
-__all__ = ["kmeans", "soft", "coins", "gmm", "missing", "em", "calculus", "source", "datasets", "__version__"]
+__all__ = ["kmeans", "soft", "coins", "gmm", "missing", "hmm", "em", "calculus", "source", "datasets", "__version__"]

@@ -32,11 +32,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from emlib import calculus, coins, datasets, em, gmm, kmeans, missing, plots, soft, widgets
+from emlib import calculus, coins, datasets, em, gmm, hmm, kmeans, missing, plots, soft, widgets
 
 TIME_LIMIT = 60  # seconds for any one call; the slowest valid call takes well under 5
 
-MODULES = [kmeans, soft, coins, gmm, missing, em, calculus, datasets, plots, widgets]
+MODULES = [kmeans, soft, coins, gmm, missing, hmm, em, calculus, datasets, plots, widgets]
 
 
 # --------------------------------------------------------------------------
@@ -375,6 +375,45 @@ EXPECTATIONS = missing.e_step(HIDDEN, NORMAL)[0]
 
 PACKED = calculus.pack(PARAMS)
 
+HMM = hmm.Params([0.5, 0.5], [[0.9, 0.1], [0.2, 0.8]], hmm.Categorical([[0.5, 0.3, 0.2], [0.1, 0.2, 0.7]]))
+SYMBOLS = hmm.sample(HMM, 30, rng=0)[0].astype(float)
+HMM_EXPECTATIONS = hmm.e_step(SYMBOLS, HMM)[0]
+
+
+def hmm_params(valid: hmm.Params) -> list[Bad]:
+    """An hmm.Params(start, transitions, emissions) with categorical emissions."""
+    return [
+        Bad("not Params", tuple(valid[:2]), TypeError, r"must be an hmm\.Params"),
+        Bad("None", None, TypeError, r"(must be an|or an) hmm\.Params"),
+        Bad("start sums to 2", valid._replace(start=[1.0, 1.0]), ValueError, "start must sum to 1"),
+        Bad("NaN start", valid._replace(start=[np.nan, 1.0]), ValueError, "start contains NaN"),
+        Bad("negative transition", valid._replace(transitions=[[1.1, -0.1], [0.2, 0.8]]), ValueError,
+            "transitions must not be negative"),
+        Bad("a row summing to 2", valid._replace(transitions=[[0.9, 1.1], [0.2, 0.8]]), ValueError,
+            "must sum to 1 along every row"),
+        Bad("3 x 3 transitions", valid._replace(transitions=np.eye(3)), ValueError,
+            r"transitions must have shape \(k, k\) = \(2, 2\)"),
+        Bad("emissions a list", valid._replace(emissions=[[0.5, 0.5]]), TypeError,
+            "emissions must be an hmm.Categorical or an hmm.Gaussian"),
+        Bad("one row of emissions", valid._replace(emissions=hmm.Categorical([[0.5, 0.5]])), ValueError,
+            "must have one row per state"),
+    ]
+
+
+def sequences(valid: np.ndarray, *, alphabet: bool = True) -> list[Bad]:
+    """Symbols, one row per step; with ``alphabet``, those of HMM (0 .. 2)."""
+    cases = table(valid)
+    if alphabet:
+        cases.append(Bad("outside the alphabet", _with_entry(valid, 3.0), ValueError, r"must hold symbols 0 \.\. 2"))
+    cases.append(Bad("negative symbol", _with_entry(valid, -1.0), ValueError, "must hold symbols 0"))
+    return cases
+
+
+LENGTHS = [Bad("too few steps", [10, 10], ValueError, "must add up to the number of rows of X, 30"),
+           Bad("a zero", [30, 0], ValueError, "must be whole numbers of at least 1"),
+           Bad("string", "abc", TypeError, REAL_NUMBERS)]
+
+
 HOLED = X.copy()
 HOLED[0, 1] = np.nan
 REPAIRS = dict(X=X, labels=LABELS, fractions=[0.2], tables=[HOLED], fits=[{"EM": PARAMS}],
@@ -542,6 +581,22 @@ CALLS = [
     Call(gmm.aic, dict(X=X, params=PARAMS), dict(X=table(X, nan=True), params=mixture(PARAMS))),
     Call(gmm.align, dict(params=PARAMS, reference=RUNS[1].params),
          dict(params=mixture(PARAMS), reference=mixture(RUNS[1].params))),
+    # hidden Markov models
+    *(Call(function, dict(X=SYMBOLS, params=HMM, lengths=[10, 20]),
+           dict(X=sequences(SYMBOLS), params=hmm_params(HMM), lengths=LENGTHS))
+      for function in (hmm.forward, hmm.backward, hmm.e_step, hmm.log_likelihood, hmm.viterbi)),
+    Call(hmm.m_step, dict(X=SYMBOLS, expectations=HMM_EXPECTATIONS, params_t=HMM, reg_covar=0.0),
+         dict(X=sequences(SYMBOLS), expectations=instance(r"the hmm\.Expectations of e_step"),
+              params_t=hmm_params(HMM), reg_covar=real())),
+    Call(hmm.fit, dict(X=SYMBOLS, k_or_params=2, emissions="categorical", lengths=[10, 20], max_iter=500, tol=1e-4,
+                       reg_covar=0.0, rng=0, callback=None),
+         dict(X=sequences(SYMBOLS, alphabet=False), emissions=option(hmm.EMISSIONS), lengths=LENGTHS,
+              max_iter=integer(500, minimum=0), tol=real(), reg_covar=real(), rng=generator(),
+              callback=function(none=True))),
+    Call(hmm.fit, dict(X=SYMBOLS, k_or_params=HMM, max_iter=500, tol=1e-4), dict(k_or_params=hmm_params(HMM)),
+         id="hmm.fit(params)"),
+    Call(hmm.sample, dict(params=HMM, n=10, rng=0),
+         dict(params=hmm_params(HMM), n=integer(10, minimum=1), rng=generator())),
     # missing data
     Call(missing.e_step, dict(X=HIDDEN, params=NORMAL), dict(X=table(HIDDEN, nan=True), params=normal(NORMAL))),
     Call(missing.m_step, dict(expectations=EXPECTATIONS, reg_covar=0.0),
