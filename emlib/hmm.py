@@ -120,6 +120,16 @@ class Expectations(NamedTuple):
         transitions from ``j`` to ``l``, over every sequence.
     start_counts : ndarray of shape (k,)
         The sum over the sequences of their first step's posteriors.
+
+    Examples
+    --------
+    Three steps: each step's posteriors sum to 1, and the expected
+    transitions to the two the sequence makes.
+
+    >>> params = Params([0.5, 0.5], [[0.9, 0.1], [0.1, 0.9]], Categorical([[0.5, 0.5], [0.1, 0.9]]))
+    >>> expectations, _ = e_step([[0], [1], [1]], params)
+    >>> expectations.resp.sum(axis=1).round(12).tolist(), round(float(expectations.transition_counts.sum()), 12)
+    ([1.0, 1.0, 1.0], 2.0)
     """
 
     resp: np.ndarray
