@@ -263,6 +263,23 @@ def _sequences(offsets: np.ndarray) -> list[slice]:
     return [slice(start, end) for start, end in zip(offsets[:-1], offsets[1:])]
 
 
+class _Logs(NamedTuple):
+    """Checked ``params`` in logs, for the recursions: emissions ``(n_steps, k)``, start, transitions."""
+
+    params: Params
+    log_b: np.ndarray
+    log_start: np.ndarray
+    log_A: np.ndarray
+    sequences: list[slice]  # the rows of each sequence
+
+
+def _logs(X: object, params: object, lengths: object) -> _Logs:
+    params = _check_params(params)
+    X = _check_X(X, params)
+    sequences = _sequences(_check_lengths(lengths, len(X)))
+    return _Logs(params, _log_emissions(X, params), _log(params.start), _log(params.transitions), sequences)
+
+
 def _check_finite(log_likelihood: float) -> float:
     if not np.isfinite(log_likelihood):
         raise ValueError("X is impossible under params (its log-likelihood is -inf): a symbol no state "
@@ -311,12 +328,10 @@ def forward(X: object, params: Params, *, lengths: object = None) -> tuple[np.nd
     >>> np.exp(log_alpha).round(3).tolist(), round(float(np.exp(log_likelihood)), 3)
     ([[0.25, 0.45]], 0.7)
     """
-    params = _check_params(params)
-    X = _check_X(X, params)
-    log_b, log_start, log_A = _log_emissions(X, params), _log(params.start), _log(params.transitions)
+    params, log_b, log_start, log_A, sequences = _logs(X, params, lengths)
     log_alpha = np.empty_like(log_b)
     total = 0.0
-    for rows in _sequences(_check_lengths(lengths, len(X))):
+    for rows in sequences:
         log_alpha[rows] = _forward(log_b[rows], log_start, log_A)
         total += logsumexp(log_alpha[rows][-1], axis=0)
     return log_alpha, _check_finite(total)
@@ -341,11 +356,9 @@ def backward(X: object, params: Params, *, lengths: object = None) -> np.ndarray
     >>> np.exp(backward([[0], [1]], params)).round(3).tolist()
     [[0.54, 0.86], [1.0, 1.0]]
     """
-    params = _check_params(params)
-    X = _check_X(X, params)
-    log_b, log_A = _log_emissions(X, params), _log(params.transitions)
+    _, log_b, _, log_A, sequences = _logs(X, params, lengths)
     log_beta = np.empty_like(log_b)
-    for rows in _sequences(_check_lengths(lengths, len(X))):
+    for rows in sequences:
         log_beta[rows] = _backward(log_b[rows], log_A)
     return log_beta
 
@@ -378,14 +391,11 @@ def e_step(X: object, params: Params, *, lengths: object = None) -> tuple[Expect
     >>> expectations.resp.round(3).tolist(), float(expectations.transition_counts.sum())
     ([[0.758, 0.242], [0.646, 0.354]], 1.0)
     """
-    params = _check_params(params)
-    X = _check_X(X, params)
-    offsets = _check_lengths(lengths, len(X))
-    log_b, log_start, log_A = _log_emissions(X, params), _log(params.start), _log(params.transitions)
+    params, log_b, log_start, log_A, sequences = _logs(X, params, lengths)
     k = len(params.start)
     resp, transition_counts, start_counts = np.empty_like(log_b), np.zeros((k, k)), np.zeros(k)
     total = 0.0
-    for rows in _sequences(offsets):
+    for rows in sequences:
         log_alpha = _forward(log_b[rows], log_start, log_A)
         log_beta = _backward(log_b[rows], log_A)
         log_p = logsumexp(log_alpha[-1], axis=0)  # log p(x) of this sequence
@@ -660,12 +670,10 @@ def viterbi(X: object, params: Params, *, lengths: object = None) -> tuple[np.nd
     >>> states.tolist()
     [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
     """
-    params = _check_params(params)
-    X = _check_X(X, params)
-    log_b, log_start, log_A = _log_emissions(X, params), _log(params.start), _log(params.transitions)
-    states = np.empty(len(X), dtype=np.intp)
+    params, log_b, log_start, log_A, sequences = _logs(X, params, lengths)
+    states = np.empty(len(log_b), dtype=np.intp)
     total = 0.0
-    for rows in _sequences(_check_lengths(lengths, len(X))):
+    for rows in sequences:
         b = log_b[rows]
         best = log_start + b[0]  # the best path's log-probability ending in each state
         came_from = np.empty(b.shape, dtype=np.intp)

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 
 from .. import em, gmm
+from .._gmm_params import full_covariances as _full_covariances
 from .._validation import check_array, check_bool, check_int, check_labels
 from ._base import (
     _PAGE_WIDTH,
@@ -82,19 +83,6 @@ def _check_truth(truth: object, X: np.ndarray) -> gmm.Params:
     except ValueError as error:
         raise ValueError(f"truth is not a mixture for X: {error}") from None
     return gmm._check_params(truth)
-
-
-def _full_covariances(params: gmm.Params) -> np.ndarray:
-    """Every component's covariance matrix, ``(k, d, d)``, whatever the type (``params`` checked)."""
-    covariances, kind = params.covariances, params.covariance_type
-    k, d = params.means.shape
-    if kind == "full":
-        return covariances
-    if kind == "tied":
-        return np.broadcast_to(covariances, (k, d, d))
-    if kind == "diag":
-        return covariances[:, :, None] * np.eye(d)
-    return covariances[:, None, None] * np.eye(d)
 
 
 def mixture_state(
