@@ -50,6 +50,7 @@ bench: book $(VENV)/.test
 	$(BIN)/python benchmarks/bench_kmeans.py --out benchmarks/results
 	$(BIN)/python benchmarks/bench_gmm.py --out benchmarks/results
 	$(BIN)/python benchmarks/bench_holes.py --out benchmarks/results
+	$(BIN)/python benchmarks/bench_hmm.py --out benchmarks/results
 	$(BIN)/python benchmarks/bench_sliders.py --out benchmarks/results
 	$(BIN)/jupyter execute --inplace book/performance.ipynb
 

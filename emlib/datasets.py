@@ -11,7 +11,8 @@ import numpy as np
 
 from ._validation import check_array, check_int, check_rng, read_only
 
-__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful", "old_faithful"]
+__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful", "old_faithful",
+           "Geyser", "geyser"]
 
 
 class CoinTosses(NamedTuple):
@@ -302,3 +303,50 @@ def old_faithful() -> OldFaithful:
     header, *rows = [line for line in lines if not line.startswith("#")]  # header: eruptions,waiting
     X = np.array([[float(value) for value in row.split(",")] for row in rows])
     return OldFaithful(read_only(X), ("eruption (min)", "waiting time (min)"))
+
+
+class Geyser(NamedTuple):
+    """Old Faithful's eruptions in the order they happened.
+
+    Attributes
+    ----------
+    duration : ndarray of shape (299,)
+        Each eruption's length, in minutes.
+    waiting : ndarray of shape (299,)
+        The time before each eruption, since the one before it, in minutes.
+
+    Examples
+    --------
+    >>> data = geyser()
+    >>> data.duration[:3].round(2).tolist(), data.waiting[:3].tolist()
+    ([4.02, 2.15, 4.0], [80.0, 71.0, 57.0])
+    """
+
+    duration: np.ndarray
+    waiting: np.ndarray
+
+
+def geyser() -> Geyser:
+    """The 299 eruptions of Old Faithful measured from 1 to 15 August 1985, in time order, shipped with emlib.
+
+    Azzalini and Bowman's record of continuous observation ("A look at some
+    data on the Old Faithful geyser", *Applied Statistics* 39, 357–365,
+    1990), as distributed in the R package MASS 7.3-58.2 (data set
+    ``geyser``), rows in its order, which is the order of the eruptions.  It
+    is a time series, unlike :func:`old_faithful`, whose documentation says
+    nothing of its rows' order.  Some eruptions at night were recorded only
+    as short, medium or long, and stand as durations of exactly 2, 3 or 4
+    minutes (78 of the 299 durations are whole minutes).
+
+    Examples
+    --------
+    A short eruption is never followed by another short one:
+
+    >>> short = geyser().duration < 3
+    >>> int((short[:-1] & short[1:]).sum()), int(short.sum())
+    (0, 105)
+    """
+    lines = (Path(__file__).with_name("data") / "geyser.csv").read_text().splitlines()
+    header, *rows = [line for line in lines if not line.startswith("#")]  # header: waiting,duration
+    waiting, duration = np.array([[float(value) for value in row.split(",")] for row in rows]).T
+    return Geyser(read_only(duration.copy()), read_only(waiting.copy()))

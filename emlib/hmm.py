@@ -33,12 +33,15 @@ far below the smallest float64, its logarithm an ordinary number.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
-from . import em, gmm
+from . import _gmm_params, em, gmm
+from ._engine import gmm as _engine_gmm
+from ._engine import hmm as _engine_hmm
 from ._math import log_normalize, logsumexp
 from ._validation import check_array, check_float, check_int, check_option, check_rng, read_only
 
@@ -396,18 +399,23 @@ def e_step(X: object, params: Params, *, lengths: object = None) -> tuple[Expect
     resp, transition_counts, start_counts = np.empty_like(log_b), np.zeros((k, k)), np.zeros(k)
     total = 0.0
     for rows in sequences:
-        log_alpha = _forward(log_b[rows], log_start, log_A)
-        log_beta = _backward(log_b[rows], log_A)
-        log_p = logsumexp(log_alpha[-1], axis=0)  # log p(x) of this sequence
-        # alpha_t(j) beta_t(j) / p(x), each step normalised in logs (its sum is p(x))
-        resp[rows] = np.exp(log_normalize(log_alpha + log_beta)[0])
-        # P(z_t = j, z_{t+1} = l | x) for every step t, (T - 1, k, k)
-        log_pairs = (log_alpha[:-1, :, None] + log_A
-                     + (log_b[rows][1:] + log_beta[1:])[:, None, :] - log_p)
-        transition_counts += np.exp(log_pairs).sum(axis=0)
+        resp[rows], counts, log_p = _posteriors(log_b[rows], log_start, log_A)
+        transition_counts += counts
         start_counts += resp[rows][0]
         total += log_p
-    return Expectations(resp, transition_counts, start_counts), _check_finite(total)
+    return Expectations(resp, transition_counts, start_counts), total
+
+
+def _posteriors(log_b: np.ndarray, log_start: np.ndarray, log_A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """One sequence's state posteriors, expected transitions and log-likelihood, from its forward and backward."""
+    log_alpha = _forward(log_b, log_start, log_A)
+    log_beta = _backward(log_b, log_A)
+    log_p = _check_finite(logsumexp(log_alpha[-1], axis=0))  # log p(x) of this sequence
+    # alpha_t(j) beta_t(j) / p(x), each step normalised in logs (its sum is p(x))
+    resp = np.exp(log_normalize(log_alpha + log_beta)[0])
+    # P(z_t = j, z_{t+1} = l | x) for every step t, (T - 1, k, k)
+    log_pairs = log_alpha[:-1, :, None] + log_A + (log_b[1:] + log_beta[1:])[:, None, :] - log_p
+    return resp, np.exp(log_pairs).sum(axis=0), log_p
 
 
 def log_likelihood(X: object, params: Params, *, lengths: object = None) -> float:
@@ -487,21 +495,30 @@ def m_step(X: object, expectations: Expectations, params_t: Params, *, reg_covar
     X = _check_X(X, params_t)
     resp, transition_counts, start_counts = _check_expectations(expectations, len(X), len(params_t.start))
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
+    start, transitions = _chain(start_counts, transition_counts)
+    if isinstance(params_t.emissions, Categorical):
+        n_symbols = params_t.emissions.probabilities.shape[1]
+        return Params(start, transitions, _symbol_frequencies(X, resp, n_symbols))
+    kind = _as_mixture(params_t.start, params_t.emissions, "params_t.emissions").covariance_type
+    # each state's Normal: the weighted mean and covariance, as a mixture's
+    normals = gmm.m_step(X, resp, covariance_type=kind, reg_covar=reg_covar)
+    return Params(start, transitions, Gaussian(normals.means, normals.covariances))
+
+
+def _chain(start_counts: np.ndarray, transition_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The M-step of the chain: start probabilities and transitions from their expected counts."""
     start = start_counts / start_counts.sum()
     leaving = transition_counts.sum(axis=1)  # expected transitions out of each state
     if np.any(leaving <= 0):
         raise ValueError(f"state {np.flatnonzero(leaving <= 0)[0]} has no expected transition out of it: its "
                          "row of transitions is undetermined; start elsewhere or use fewer states")
-    transitions = transition_counts / leaving[:, None]
-    if isinstance(params_t.emissions, Categorical):
-        n_symbols = params_t.emissions.probabilities.shape[1]
-        # the weight each state puts on each symbol: sum_t resp[t, j] [x_t = s]
-        counts = resp.T @ np.eye(n_symbols)[X[:, 0]]
-        return Params(start, transitions, Categorical(counts / counts.sum(axis=1, keepdims=True)))
-    kind = _as_mixture(params_t.start, params_t.emissions, "params_t.emissions").covariance_type
-    # each state's Normal: the weighted mean and covariance, as a mixture's
-    normals = gmm.m_step(X, resp, covariance_type=kind, reg_covar=reg_covar)
-    return Params(start, transitions, Gaussian(normals.means, normals.covariances))
+    return start, transition_counts / leaving[:, None]
+
+
+def _symbol_frequencies(X: np.ndarray, resp: np.ndarray, n_symbols: int) -> Categorical:
+    """Each state's share of its weight on each symbol: ``sum_t resp[t, j] [x_t = s]`` over ``sum_t resp[t, j]``."""
+    counts = resp.T @ np.eye(n_symbols)[X[:, 0]]
+    return Categorical(counts / counts.sum(axis=1, keepdims=True))
 
 
 def _check_expectations(expectations: object, n_steps: int, k: int) -> Expectations:
@@ -630,17 +647,50 @@ def fit(
             n_symbols = check_int(n_symbols, "n_symbols", minimum=1)
         params0 = _start_params(raw, k, emissions, covariance_type, n_symbols, check_rng(rng))
     X = _check_X(X, params0)
-    _check_lengths(lengths, len(X))
+    sequences = _sequences(_check_lengths(lengths, len(X)))
+    log_emissions, emissions_m_step = _emission_steps(X, params0, reg_covar)
 
     def e_step_at(params: Params) -> tuple[Expectations, float]:
-        return e_step(X, params, lengths=lengths)
+        # e_step's numbers, in blocks of steps (emlib/_engine/hmm.py)
+        log_b, log_start, log_A = log_emissions(params), _log(params.start), _log(params.transitions)
+        expectations, total = _engine_hmm.expectations(
+            log_b, log_start, log_A, sequences, lambda rows: _posteriors(log_b[rows], log_start, log_A))
+        total = _check_finite(total)
+        return Expectations(*expectations), total
 
     def m_step_at(expectations: Expectations, params: Params) -> Params:
-        new = m_step(X, expectations, params, reg_covar=reg_covar)
-        return Params(read_only(new.start), read_only(new.transitions),
-                      type(new.emissions)(*(read_only(np.asarray(part)) for part in new.emissions)))
+        start, transitions = _chain(expectations.start_counts, expectations.transition_counts)
+        emissions = emissions_m_step(expectations.resp)
+        return Params(read_only(start), read_only(transitions),
+                      type(emissions)(*(read_only(np.asarray(part)) for part in emissions)))
 
     return em.run(params0, e_step_at, m_step_at, max_iter=max_iter, tol=tol, n_rows=len(X), callback=callback)
+
+
+def _emission_steps(X: np.ndarray, params0: Params, reg_covar: float):
+    """``fit``'s log emission densities of a ``Params`` and M-step of the emissions from ``resp``.
+
+    Categorical emissions use the verbs' code; Gaussian ones the mixture's
+    fast path (emlib/_engine/gmm.py), on the data shifted to their mean once.
+    """
+    if isinstance(params0.emissions, Categorical):
+        n_symbols = params0.emissions.probabilities.shape[1]
+        return functools.partial(_log_emissions, X), lambda resp: _symbol_frequencies(X, resp, n_symbols)
+    kind = _as_mixture(params0.start, params0.emissions, "k_or_params.emissions").covariance_type
+    data = _engine_gmm.prepare(X, None, kind)
+
+    def log_densities(params: Params) -> np.ndarray:
+        return _engine_gmm.log_joint(data, gmm.Params(np.ones(len(params.start)), *params.emissions, kind))
+
+    def gaussian_m_step(resp: np.ndarray) -> Gaussian:
+        _, means, covariances = _engine_gmm.m_step(data, resp, kind, reg_covar)
+        try:
+            _gmm_params._check_spread_left(covariances, kind, X.shape[1], reg_covar)
+        except ValueError as error:
+            raise ValueError(str(error).replace("component", "state")) from None
+        return Gaussian(means, covariances)
+
+    return log_densities, gaussian_m_step
 
 
 def viterbi(X: object, params: Params, *, lengths: object = None) -> tuple[np.ndarray, float]:

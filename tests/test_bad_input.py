@@ -633,6 +633,7 @@ CALLS = [
     Call(datasets.two_coins, {}, {}),
     Call(datasets.penguins, {}, {}),
     Call(datasets.old_faithful, {}, {}),
+    Call(datasets.geyser, {}, {}),
     Call(datasets.stretched_clouds, dict(n_per_cluster=5, rng=0),
          dict(n_per_cluster=integer(5, minimum=1), rng=generator())),
     Call(datasets.make_blobs, dict(centers=CENTERS, n_per_cluster=5, std=1.0, rng=0),

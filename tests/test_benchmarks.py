@@ -24,6 +24,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_gmm  # noqa: E402
+import bench_hmm  # noqa: E402
 import bench_holes  # noqa: E402
 import bench_kmeans  # noqa: E402
 
@@ -178,3 +179,32 @@ def test_time_per_iteration_draws_each_curve_and_a_line_of_slope_one():
     assert np.allclose(reference.get_ydata(), [0.2, 2.0, 20.0])  # through the first curve's first point
     assert [line.get_label() for line in right.get_lines()] == ["emlib (slope 1.00)", "slope 1"]
     assert right.get_title() == "mixture"
+
+
+def test_a_quick_run_of_the_hmm_benchmark_times_each_library_in_a_process_of_its_own(tmp_path, capsys):
+    results = bench_hmm.main(["--quick", "--out", str(tmp_path)])
+    assert (tmp_path / "hmm.txt").read_text() == capsys.readouterr().out
+    assert layout(results) == layout(committed("hmm"))
+    (row,) = results["cases"]
+    assert all(np.isfinite(value) for key, value in row.items() if key.endswith("_ms") or key.startswith("ratio"))
+
+
+def test_the_committed_hmm_results_hold_the_issue_case():
+    results = committed("hmm")
+    assert [(r["t"], r["k"], r["d"], r["covariance_type"]) for r in results["cases"]] == bench_hmm.FULL["cases"]
+    assert results["method"] == bench_hmm.FULL["method"]
+    for row in results["cases"]:
+        times = [row[f"{variant}_ms"] for variant in bench_hmm.VARIANTS]
+        assert all(np.isfinite(time) and time > 0 for time in times)
+        assert row["ratio_to_hmmlearn-log"] > 0 and row["ratio_to_hmmlearn-scaling"] > 0
+
+
+def test_the_hmm_benchmark_fits_the_same_model_in_both_libraries():
+    # the two libraries time the same computation: one iteration from the same start gives the same parameters
+    X, start = bench_hmm.problem(3_000, 3, 2, "full")
+    fits = {variant: bench_hmm.fitter(variant, X, start, "full")(2) for variant in bench_hmm.VARIANTS}
+    ours = fits["emlib"].params
+    for variant in bench_hmm.VARIANTS[1:]:
+        np.testing.assert_allclose(fits[variant].transmat_, ours.transitions, rtol=1e-7)
+        np.testing.assert_allclose(fits[variant].means_, ours.emissions.means, rtol=1e-7)
+        np.testing.assert_allclose(fits[variant].covars_, ours.emissions.covariances, rtol=1e-7)

@@ -83,6 +83,18 @@ def test_old_faithful_matches_r():
     assert not data.X.flags.writeable
 
 
+def test_geyser_matches_mass():
+    data = datasets.geyser()
+    assert data.duration.shape == data.waiting.shape == (299,) and data.duration.dtype == np.float64
+    # R 4.2.2, MASS 7.3-58.2: head(geyser, 3); colMeans(geyser); table(geyser$duration)[c("2", "3", "4")]
+    assert data.waiting[:3].tolist() == [80.0, 71.0, 57.0]
+    assert data.duration[:3].tolist() == [4.0166667, 2.15, 4.0]
+    assert data.waiting.mean() == pytest.approx(72.314381270903, rel=1e-13)
+    assert data.duration.mean() == pytest.approx(3.46081382508361, rel=1e-13)
+    assert [int((data.duration == minutes).sum()) for minutes in (2, 3, 4)] == [23, 2, 53]
+    assert not data.duration.flags.writeable and not data.waiting.flags.writeable
+
+
 def test_stretched_clouds_are_the_round_clouds_stretched_along_x_and_squeezed_along_y():
     round_clouds, labels = datasets.make_blobs([[0.0, 0.0], [0.0, 3.0], [0.0, 6.0]], 50, 1.0, rng=3)
     X, stretched_labels = datasets.stretched_clouds(50, rng=3)

@@ -47,8 +47,8 @@ from .. import em
 from .._math import column_means
 from .._validation import read_only, singular_components
 
-__all__ = ["Collapse", "no_responsibility_left", "FAR_FROM_EVERY_COMPONENT", "Data", "prepare", "log_resp", "m_step",
-           "run"]
+__all__ = ["Collapse", "no_responsibility_left", "FAR_FROM_EVERY_COMPONENT", "Data", "prepare", "log_joint", "log_resp",
+           "m_step", "run"]
 
 _LOG_2PI = np.log(2 * np.pi)
 _CANCELLED = 10 * np.finfo(np.float64).eps  # relative size of a difference that is 0 in rounding
@@ -302,6 +302,22 @@ def prepare(X: np.ndarray, sample_weight: np.ndarray | None, kind: str) -> Data:
                          "(only the ratios of the weights matter)")
     shift = column_means(X, sample_weight)
     return Data(np.subtract(X, shift, order=order), shift, sample_weight, total, float(scale))
+
+
+def log_joint(data: Data, params: tuple) -> np.ndarray:
+    """``log w_j + log N(x_i | mu_j, Sigma_j)`` for every row and component, ``(n, k)``.
+
+    Raises ``numpy.linalg.LinAlgError`` as :func:`_components` does.
+    """
+    comps = _components(params, data.shift)
+    n, (k, d) = len(data.shifted), comps.means.shape
+    log_joint = np.empty((n, k))
+    blocks, scratch = _blocks(n, comps.kind, k, d)
+    for rows in blocks:
+        distances, _ = _distances(data.shifted[rows], comps, scratch)
+        part, nearest = _log_joint(distances, comps)
+        log_joint[rows] = (part + nearest).T
+    return log_joint
 
 
 def log_resp(X: np.ndarray, params: tuple) -> tuple[np.ndarray, np.ndarray]:
