@@ -11,7 +11,8 @@ import numpy as np
 
 from ._validation import check_array, check_int, check_rng, read_only
 
-__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful", "old_faithful",
+__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful",
+           "old_faithful",
            "Geyser", "geyser"]
 
 
