@@ -243,13 +243,15 @@ def _log_emissions(X: np.ndarray, params: Params) -> np.ndarray:
     return gmm._log_gaussians(X, _as_mixture(params.start, params.emissions, "params.emissions"))
 
 
-def _forward(log_b: np.ndarray, log_start: np.ndarray, log_A: np.ndarray) -> np.ndarray:
+def _forward(log_b: np.ndarray, log_start: np.ndarray,
+             log_A: np.ndarray) -> np.ndarray:
     """``log alpha_t(l)`` for one sequence, ``(T, k)``: the recursion over time."""
     log_alpha = np.empty_like(log_b)
     log_alpha[0] = log_start + log_b[0]
     for t in range(1, len(log_b)):
         # alpha_t(l) = sum_j alpha_{t-1}(j) A[j, l] times p(x_t | l), in logs
-        log_alpha[t] = logsumexp(log_alpha[t - 1][:, None] + log_A, axis=0) + log_b[t]
+        into_l = logsumexp(log_alpha[t - 1][:, None] + log_A, axis=0)
+        log_alpha[t] = into_l + log_b[t]
     return log_alpha
 
 
@@ -258,7 +260,8 @@ def _backward(log_b: np.ndarray, log_A: np.ndarray) -> np.ndarray:
     log_beta = np.zeros_like(log_b)  # beta_T = 1
     for t in range(len(log_b) - 2, -1, -1):
         # beta_t(j) = sum_l A[j, l] p(x_{t+1} | l) beta_{t+1}(l), in logs
-        log_beta[t] = logsumexp(log_A + (log_b[t + 1] + log_beta[t + 1]), axis=1)
+        ahead = log_b[t + 1] + log_beta[t + 1]
+        log_beta[t] = logsumexp(log_A + ahead, axis=1)
     return log_beta
 
 
@@ -366,7 +369,8 @@ def backward(X: object, params: Params, *, lengths: object = None) -> np.ndarray
     return log_beta
 
 
-def e_step(X: object, params: Params, *, lengths: object = None) -> tuple[Expectations, float]:
+def e_step(X: object, params: Params, *,
+           lengths: object = None) -> tuple[Expectations, float]:
     """The E-step (forward–backward): each step's state posteriors, the expected transitions, the log-likelihood.
 
     ``resp[t, j] = alpha_t(j) beta_t(j) / p(x)``, and the expected count of
@@ -396,25 +400,31 @@ def e_step(X: object, params: Params, *, lengths: object = None) -> tuple[Expect
     """
     params, log_b, log_start, log_A, sequences = _logs(X, params, lengths)
     k = len(params.start)
-    resp, transition_counts, start_counts = np.empty_like(log_b), np.zeros((k, k)), np.zeros(k)
+    resp = np.empty_like(log_b)
+    transition_counts, start_counts = np.zeros((k, k)), np.zeros(k)
     total = 0.0
     for rows in sequences:
-        resp[rows], counts, log_p = _posteriors(log_b[rows], log_start, log_A)
+        resp[rows], counts, log_p = _posteriors(log_b[rows], log_start,
+                                                log_A)
         transition_counts += counts
         start_counts += resp[rows][0]
         total += log_p
     return Expectations(resp, transition_counts, start_counts), total
 
 
-def _posteriors(log_b: np.ndarray, log_start: np.ndarray, log_A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+def _posteriors(log_b: np.ndarray, log_start: np.ndarray, log_A: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, float]:
     """One sequence's state posteriors, expected transitions and log-likelihood, from its forward and backward."""
     log_alpha = _forward(log_b, log_start, log_A)
     log_beta = _backward(log_b, log_A)
-    log_p = _check_finite(logsumexp(log_alpha[-1], axis=0))  # log p(x) of this sequence
-    # alpha_t(j) beta_t(j) / p(x), each step normalised in logs (its sum is p(x))
+    # log p(x) of this sequence
+    log_p = _check_finite(logsumexp(log_alpha[-1], axis=0))
+    # alpha_t(j) beta_t(j) / p(x), each step normalised in logs (sum: p(x))
     resp = np.exp(log_normalize(log_alpha + log_beta)[0])
     # P(z_t = j, z_{t+1} = l | x) for every step t, (T - 1, k, k)
-    log_pairs = log_alpha[:-1, :, None] + log_A + (log_b[1:] + log_beta[1:])[:, None, :] - log_p
+    ahead = log_b[1:] + log_beta[1:]  # p(x_{t+1} | l) beta_{t+1}(l)
+    log_pairs = (log_alpha[:-1, :, None] + log_A + ahead[:, None, :]
+                 - log_p)
     return resp, np.exp(log_pairs).sum(axis=0), log_p
 
 
@@ -445,7 +455,8 @@ def log_likelihood(X: object, params: Params, *, lengths: object = None) -> floa
 # --------------------------------------------------------------------------
 
 
-def m_step(X: object, expectations: Expectations, params_t: Params, *, reg_covar: float = 0.0) -> Params:
+def m_step(X: object, expectations: Expectations, params_t: Params, *,
+           reg_covar: float = 0.0) -> Params:
     """The M-step (Baum–Welch): the parameters that maximise the expected complete-data log-likelihood.
 
     * ``start`` is the first steps' posteriors, averaged over the sequences;
@@ -493,29 +504,40 @@ def m_step(X: object, expectations: Expectations, params_t: Params, *, reg_covar
     """
     params_t = _check_params(params_t, "params_t")
     X = _check_X(X, params_t)
-    resp, transition_counts, start_counts = _check_expectations(expectations, len(X), len(params_t.start))
+    k = len(params_t.start)
+    resp, transition_counts, start_counts = _check_expectations(
+        expectations, len(X), k)
     reg_covar = check_float(reg_covar, "reg_covar", minimum=0)
     start, transitions = _chain(start_counts, transition_counts)
     if isinstance(params_t.emissions, Categorical):
         n_symbols = params_t.emissions.probabilities.shape[1]
-        return Params(start, transitions, _symbol_frequencies(X, resp, n_symbols))
-    kind = _as_mixture(params_t.start, params_t.emissions, "params_t.emissions").covariance_type
+        emissions = _symbol_frequencies(X, resp, n_symbols)
+        return Params(start, transitions, emissions)
+    kind = _as_mixture(params_t.start, params_t.emissions,
+                       "params_t.emissions").covariance_type
     # each state's Normal: the weighted mean and covariance, as a mixture's
     normals = gmm.m_step(X, resp, covariance_type=kind, reg_covar=reg_covar)
-    return Params(start, transitions, Gaussian(normals.means, normals.covariances))
+    emissions = Gaussian(normals.means, normals.covariances)
+    return Params(start, transitions, emissions)
 
 
-def _chain(start_counts: np.ndarray, transition_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+_NO_WAY_OUT = ("state {} has no expected transition out of it: its row of transitions is undetermined; "
+               "start elsewhere or use fewer states")
+
+
+def _chain(start_counts: np.ndarray, transition_counts: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
     """The M-step of the chain: start probabilities and transitions from their expected counts."""
     start = start_counts / start_counts.sum()
-    leaving = transition_counts.sum(axis=1)  # expected transitions out of each state
+    # the expected number of transitions out of each state
+    leaving = transition_counts.sum(axis=1)
     if np.any(leaving <= 0):
-        raise ValueError(f"state {np.flatnonzero(leaving <= 0)[0]} has no expected transition out of it: its "
-                         "row of transitions is undetermined; start elsewhere or use fewer states")
+        raise ValueError(_NO_WAY_OUT.format(np.flatnonzero(leaving <= 0)[0]))
     return start, transition_counts / leaving[:, None]
 
 
-def _symbol_frequencies(X: np.ndarray, resp: np.ndarray, n_symbols: int) -> Categorical:
+def _symbol_frequencies(X: np.ndarray, resp: np.ndarray,
+                        n_symbols: int) -> Categorical:
     """Each state's share of its weight on each symbol: ``sum_t resp[t, j] [x_t = s]`` over ``sum_t resp[t, j]``."""
     counts = resp.T @ np.eye(n_symbols)[X[:, 0]]
     return Categorical(counts / counts.sum(axis=1, keepdims=True))

@@ -38,7 +38,7 @@ from .plots.soft import _check_soft_result, _distinct_labels
 
 __all__ = ["figure_png", "frame_slider", "frame_grid_slider", "kmeans_slider", "coin_start_slider",
            "soft_kmeans_slider", "mixture_slider", "lower_bound_slider", "imputation_slider", "local_optima_slider",
-           "mixture_repair_slider", "FRAMES_CLASS"]
+           "mixture_repair_slider", "FRAMES_CLASS", "baum_welch_slider"]
 
 _DPI = 110  # a frame's resolution as it is shown: 110 pixels to the inch
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -673,3 +673,37 @@ def mixture_repair_slider(X: object, labels: object, fractions: object, tables: 
     value = check_int(value, "value", minimum=0, maximum=len(frames) - 1, maximum_name="the last frame's index")
     return _palette_slider(frames, 128, "hidden", value)
 
+
+
+def baum_welch_slider(X: object, result: em.EMResult, *, value: int = 0, **options) -> ipywidgets.VBox:
+    """A static slider over the iterations of a hidden Markov model's fit, showing the state posteriors over time.
+
+    The frames are :func:`emlib.plots.baum_welch_frames` of the same
+    arguments (``options`` are its keywords: ``states``, ``state_names``,
+    ``observation_name``), reduced to 64 colours; ``value`` is the index of
+    the frame shown first.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        The slider above the frames (see :func:`frame_slider`).
+
+    Raises
+    ------
+    TypeError
+        As :func:`emlib.plots.baum_welch_frames`; or if ``value`` is not an integer.
+    ValueError
+        As :func:`emlib.plots.baum_welch_frames`; or if ``value`` is not the index of a frame.
+
+    Examples
+    --------
+    >>> from emlib import hmm
+    >>> casino = hmm.Params([0.5, 0.5], [[0.95, 0.05], [0.1, 0.9]],
+    ...                     hmm.Categorical([[1 / 6] * 6, [0.1] * 5 + [0.5]]))
+    >>> X, states = hmm.sample(casino, 40, rng=0)
+    >>> box = baum_welch_slider(X, hmm.fit(X, casino, max_iter=2, tol=0), states=states, value=1)
+    >>> box.children[1].options, box.children[1].index
+    (('0', '1', '2'), 1)
+    """
+    frames = plots.baum_welch_frames(X, result, **options)
+    return _palette_slider(frames, 64, "iteration t", _index(value, len(frames), "value"))

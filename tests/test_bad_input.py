@@ -378,6 +378,8 @@ PACKED = calculus.pack(PARAMS)
 HMM = hmm.Params([0.5, 0.5], [[0.9, 0.1], [0.2, 0.8]], hmm.Categorical([[0.5, 0.3, 0.2], [0.1, 0.2, 0.7]]))
 SYMBOLS = hmm.sample(HMM, 30, rng=0)[0].astype(float)
 HMM_EXPECTATIONS = hmm.e_step(SYMBOLS, HMM)[0]
+HMM_STATES = hmm.sample(HMM, 30, rng=0)[1]
+HMM_FIT = hmm.fit(SYMBOLS, HMM, max_iter=2, tol=0)
 
 
 def hmm_params(valid: hmm.Params) -> list[Bad]:
@@ -398,6 +400,11 @@ def hmm_params(valid: hmm.Params) -> list[Bad]:
         Bad("one row of emissions", valid._replace(emissions=hmm.Categorical([[0.5, 0.5]])), ValueError,
             "must have one row per state"),
     ]
+
+
+# a fit of another model, and things that are no fit, where a slider needs hmm.fit's result
+HMM_RESULT = [*instance(r"the em\.EMResult of hmm\.fit"),
+              Bad("a mixture's fit", gmm.fit(np.eye(3), 1, max_iter=1), TypeError, "the em.EMResult of hmm.fit")]
 
 
 def sequences(valid: np.ndarray, *, alphabet: bool = True) -> list[Bad]:
@@ -702,6 +709,13 @@ FIGURE_CALLS = [
     Call(plots.lower_bound_frames, dict(heads=HEADS, tosses=TOSSES, result=COINS),
          dict(heads=counts(HEADS), tosses=counts(TOSSES, scalar=True), result=instance("the result of coins.fit"))),
     Call(plots.resp_colours, dict(resp=RESP), dict(resp=responsibilities(RESP)[:-1])),
+    Call(plots.state_posteriors, dict(X=SYMBOLS, params=HMM, states=HMM_STATES, viterbi=True, state_names=["a", "b"],
+                                      observation_name="x"),
+         dict(X=sequences(SYMBOLS), params=hmm_params(HMM), states=labels(HMM_STATES, 2, none=True), viterbi=flag(),
+              state_names=names(2), observation_name=[Bad("list", ["x"], TypeError, "must be a string")])),
+    Call(plots.baum_welch_frames, dict(X=SYMBOLS, result=HMM_FIT, states=HMM_STATES, state_names=["a", "b"]),
+         dict(X=sequences(SYMBOLS), result=HMM_RESULT, states=labels(HMM_STATES, 2, none=True),
+              state_names=names(2))),
     Call(plots.soft_state, dict(X=X, centers=CENTERS, resp=RESP, ax=None, sigma=1.0),
          dict(X=table(X), centers=rows_like(CENTERS), resp=responsibilities(RESP), sigma=real(none=True))),
     Call(plots.soft_assignments, dict(X=X, centers=CENTERS, resps=[RESP], titles=["a"]),
@@ -759,6 +773,8 @@ FIGURE_CALLS = [
     Call(widgets.mixture_repair_slider, dict(REPAIRS, value=0),
          dict(BAD_REPAIRS, value=[Bad("beyond the frames", 1, ValueError, "value must be at most"),
                                   Bad("float", 0.5, TypeError, "value must be an integer")])),
+    Call(widgets.baum_welch_slider, dict(X=SYMBOLS, result=HMM_FIT, value=0, states=HMM_STATES),
+         dict(X=sequences(SYMBOLS), result=HMM_RESULT, value=frame_index(3), states=labels(HMM_STATES, 2, none=True))),
     Call(widgets.local_optima_slider, dict(X=X, results=RUNS, max_frames=2),
          dict(X=table(X), results=sequence_of(r"the em\.EMResult of gmm\.fit", RUNS),
               max_frames=integer(2, minimum=1))),

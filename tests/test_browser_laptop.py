@@ -80,6 +80,7 @@ SLIDERS = {
     "book/missing.html": 1,  # over the fraction hidden
     "book/practice.html": 1,  # over the local optima
     "book/mixture_holes.html": 1,  # over the fraction hidden, opening on 30 %
+    "book/hmm.html": 1,  # over Baum-Welch's iterations
 }
 
 

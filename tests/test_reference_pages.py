@@ -15,7 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-CHAPTERS = ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice", "mixture_holes"]
+CHAPTERS = ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice", "mixture_holes",
+            "hmm"]
 
 TERM_ROLE = re.compile(r"\{term\}`([^`]*)`")
 DOC_ROLE = re.compile(r"\{doc\}`([^`]*)`")

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import emlib
-from emlib import coins, gmm, kmeans, missing, soft, source
+from emlib import coins, gmm, hmm, kmeans, missing, soft, source
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -32,6 +32,8 @@ SHOWN = {
     "gmm": [(gmm._mahalanobis, gmm._log_gaussians, gmm._log_resp, gmm.e_step), (gmm.m_step,)],
     "missing": [(missing._e_step, missing._pattern_step), (missing._m_step,)],
     "mixture_holes": [(gmm._completed,), (gmm.m_step,)],
+    "hmm": [(hmm._forward, hmm._backward), (hmm._posteriors, hmm.e_step),
+            (hmm.m_step, hmm._chain, hmm._symbol_frequencies)],
 }
 # a highlighted block on a built page: Sphinx's <div class="highlight-python ..."><div class="highlight"><pre>
 CODE_BLOCK = re.compile(r'<div class="highlight-python[^"]*"><div class="highlight"><pre>(.*?)</pre>', re.S)

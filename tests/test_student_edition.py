@@ -48,8 +48,8 @@ def _glue_names_quoted(cells):
 
 def test_the_chapters_are_the_numbered_part_of_the_book():
     assert list(CHAPTERS) == ["kmeans", "soft", "coins", "gmm", "em_general", "exam", "missing", "practice",
-                              "mixture_holes"]
-    assert list(CHAPTERS.values()) == list(range(1, 10))
+                              "mixture_holes", "hmm"]
+    assert list(CHAPTERS.values()) == list(range(1, 11))
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)

@@ -12,7 +12,7 @@ functions return such figures in a list, one per frame of a slider
 The figures live in one module per chapter (``emlib/plots/kmeans.py``,
 ``coins.py``, ``soft.py``, ``gmm.py``, ``bound.py`` for "EM in general",
 ``exam.py``, ``missing.py``, ``practice.py``, ``holes.py`` for "A mixture
-with holes", ``performance.py``); what they
+with holes", ``hmm.py`` for hidden Markov models, ``performance.py``); what they
 share (the figure class, the palette, the checks) is in ``_base.py``.  All of
 them are used as ``plots.<name>``.
 """
@@ -37,6 +37,8 @@ from .practice import *  # noqa: F403
 from .practice import __all__ as _practice_all
 from .holes import *  # noqa: F403
 from .holes import __all__ as _holes_all
+from .hmm import *  # noqa: F403
+from .hmm import __all__ as _hmm_all
 from .performance import *  # noqa: F403
 from .performance import __all__ as _performance_all
 
@@ -47,4 +49,4 @@ from ._base import PALETTE as _PALETTE
 PALETTE = _PALETTE
 
 __all__ = [*_base_all, *_kmeans_all, *_coins_all, *_soft_all, *_gmm_all, *_bound_all, *_exam_all,
-           *_missing_all, *_practice_all, *_holes_all, *_performance_all]
+           *_missing_all, *_practice_all, *_holes_all, *_hmm_all, *_performance_all]
