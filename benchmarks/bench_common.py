@@ -2,14 +2,19 @@
 
 Time per iteration
 ------------------
-Both libraries fit the same data from the same start, in this one process,
-for a fixed number of iterations (``tol=0``).  The time per iteration is the
-slope between a fit of ``short`` and one of ``long`` iterations, which
-removes the fixed costs of a fit (input checks, copies, scikit-learn's
-final E-step) from both.  After a warm-up, each repeat times emlib and then
-scikit-learn back to back, so that both see the same machine load; the
-report gives the medians over the repeats, and the ratio is the median of
-the per-repeat ratios.
+Both libraries fit the same data from the same start for a fixed number of
+iterations (``tol=0``).  The time per iteration is the slope between a fit
+of ``short`` and one of ``long`` iterations, which removes the fixed costs
+of a fit (input checks, copies, scikit-learn's final E-step) from both.
+
+Each library is timed in **a process of its own** (:func:`in_own_processes`):
+a fresh Python runs the benchmark script with ``--worker LIBRARY``, builds
+the data, fits once to warm up and prints its time per iteration
+(:func:`worker_seconds`).  In one process, the threads one library leaves
+spinning after its work (OpenMP's, BLAS's) slow the next library down.  The
+libraries alternate, ``repeats`` times, so that both see the same machine
+load; the report gives the medians over the repeats, and the ratio is the
+median of the per-repeat ratios.
 
 The report
 ----------
@@ -27,7 +32,10 @@ import json
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -51,14 +59,38 @@ def slope(fit: Fit, short: int, long: int) -> float:
     return (seconds(lambda: fit(long)) - seconds(lambda: fit(short))) / (long - short)
 
 
-def paired_times(ours: Fit, theirs: Fit, *, short: int, long: int, repeats: int) -> dict:
-    """emlib's and scikit-learn's time per iteration (ms, medians) and their ratio (median of ratios)."""
-    ours(short), theirs(short)  # warm-up
-    pairs = [(slope(ours, short, long), slope(theirs, short, long)) for _ in range(repeats)]
+def worker_seconds(fit: Fit, short: int, long: int) -> float:
+    """Seconds per iteration of ``fit``, after a warm-up fit; what a worker process measures and prints."""
+    fit(short)  # warm-up
+    return slope(fit, short, long)
+
+
+def in_own_processes(script: str, variants: Sequence[str], worker_args: list[str], repeats: int
+                     ) -> dict[str, list[float]]:
+    """Seconds per iteration of each variant, each measured by a fresh ``python script --worker VARIANT ...``.
+
+    The variants alternate (reversed on every other repeat); each worker
+    prints ``{"seconds_per_iteration": ...}`` as its last line.
+    """
+    times = {variant: [] for variant in variants}
+    for repeat in range(repeats):
+        for variant in (variants if repeat % 2 == 0 else variants[::-1]):
+            command = [sys.executable, script, "--worker", variant, *worker_args]
+            output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            times[variant].append(json.loads(output.splitlines()[-1])["seconds_per_iteration"])
+    return times
+
+
+def print_worker_result(seconds: float) -> None:
+    print(json.dumps({"seconds_per_iteration": seconds}))
+
+
+def summary(times: dict[str, list[float]]) -> dict:
+    """emlib's and scikit-learn's time per iteration (ms, medians) and their ratio (median of per-repeat ratios)."""
     return {
-        "emlib_ms": 1e3 * statistics.median(e for e, _ in pairs),
-        "sklearn_ms": 1e3 * statistics.median(s for _, s in pairs),
-        "ratio": statistics.median(e / s for e, s in pairs),
+        "emlib_ms": 1e3 * statistics.median(times["emlib"]),
+        "sklearn_ms": 1e3 * statistics.median(times["sklearn"]),
+        "ratio": statistics.median(e / s for e, s in zip(times["emlib"], times["sklearn"])),
     }
 
 
@@ -119,12 +151,29 @@ def times_table(rows: list[dict], columns: tuple[str, ...] = ("n", "d", "k")) ->
     return lines
 
 
-def options(description: str, argv: list[str] | None = None) -> argparse.Namespace:
+def options(description: str, argv: list[str] | None = None, variants: Sequence[str] = ("emlib", "sklearn"),
+            **worker_options: type) -> argparse.Namespace:
+    """The command line: ``--out``, ``--quick``, and the hidden ``--worker VARIANT --case JSON --short N
+    --long N`` (plus ``worker_options``) with which :func:`in_own_processes` runs a worker."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, help="also write NAME.txt and NAME.json into this folder")
     parser.add_argument("--quick", action="store_true",
                         help="small sizes and one repeat: checks that the benchmark runs, measures nothing")
+    parser.add_argument("--worker", choices=variants, help=argparse.SUPPRESS)
+    parser.add_argument("--case", type=json.loads, help=argparse.SUPPRESS)
+    parser.add_argument("--short", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--long", type=int, help=argparse.SUPPRESS)
+    for name, kind in worker_options.items():
+        parser.add_argument(f"--{name}", type=kind, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
+
+
+def worker_args(case: Sequence, method: dict, **extra) -> list[str]:
+    """The hidden arguments that make a worker time ``case`` by ``method``."""
+    args = ["--case", json.dumps(list(case)), "--short", str(method["short"]), "--long", str(method["long"])]
+    for name, value in extra.items():
+        args += [f"--{name}", str(value)]
+    return args
 
 
 def publish(name: str, lines: list[str], results: dict, out: Path | None) -> None:

@@ -28,7 +28,19 @@ import tracemalloc
 import warnings
 
 import numpy as np
-from bench_common import machine, machine_lines, matmul_gflops, options, paired_times, publish, times_table
+from bench_common import (
+    in_own_processes,
+    machine,
+    machine_lines,
+    matmul_gflops,
+    options,
+    print_worker_result,
+    publish,
+    summary,
+    times_table,
+    worker_args,
+    worker_seconds,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
@@ -82,8 +94,15 @@ def run_case(n_samples: int, n_features: int, k: int, kind: str, method: dict) -
     np.testing.assert_allclose(mine.log_likelihoods[:long] / n_samples, sklearn.lower_bounds_, rtol=1e-9)
     np.testing.assert_allclose(mine.params.means, sklearn.means_, rtol=1e-7, atol=1e-9)
     np.testing.assert_allclose(mine.params.covariances, sklearn.covariances_, rtol=1e-7, atol=1e-9)
-    times = paired_times(ours, theirs, **method)
-    return {"n": n_samples, "d": n_features, "k": k, "covariance_type": kind, **times}
+    case = (n_samples, n_features, k, kind)
+    times = in_own_processes(__file__, ("emlib", "sklearn"), worker_args(case, method), method["repeats"])
+    return {"n": n_samples, "d": n_features, "k": k, "covariance_type": kind, **summary(times)}
+
+
+def worker(library: str, case: list, short: int, long: int) -> float:
+    """One library's seconds per iteration on one case (run in a process of its own)."""
+    _, ours, theirs = problem(*case)
+    return worker_seconds(ours if library == "emlib" else theirs, short, long)
 
 
 def work_rates(cases: list[dict], gflops: float) -> list[dict]:
@@ -118,6 +137,9 @@ def memory(n_samples: int, n_features: int, k: int, kind: str) -> dict:
 
 def main(argv: list[str] | None = None) -> dict:
     args = options(__doc__.splitlines()[0], argv)
+    if args.worker:
+        print_worker_result(worker(args.worker, args.case, args.short, args.long))
+        return {}
     plan = QUICK if args.quick else FULL
     method = plan["method"]
     gflops = matmul_gflops(500 if args.quick else 2000)
@@ -141,8 +163,9 @@ def report(results: dict) -> list[str]:
     method, gflops = results["method"], results["matmul_gflops"]
     columns = ("n", "d", "k", "covariance_type")
     return [
-        "Gaussian mixture EM, same data and start, time per iteration (median of "
-        f"{method['repeats']} paired repeats, slope between {method['short']} and {method['long']} iterations)",
+        "Gaussian mixture EM, same data and start, time per iteration (each library in its own process, "
+        f"alternating; median of {method['repeats']} repeats, slope between {method['short']} and "
+        f"{method['long']} iterations)",
         *machine_lines(results["machine"]), "",
         *times_table(results["cases"], columns), "",
         f"target: emlib/sklearn <= {results['target']}x for full covariances", "",

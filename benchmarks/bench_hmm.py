@@ -25,16 +25,20 @@ Run:  python benchmarks/bench_hmm.py [--out FOLDER] [--quick]
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
-from bench_common import machine, machine_lines, publish, slope
+from bench_common import (
+    in_own_processes,
+    machine,
+    machine_lines,
+    options,
+    print_worker_result,
+    publish,
+    worker_args,
+    worker_seconds,
+)
 
 from emlib import hmm
 
@@ -80,23 +84,12 @@ def worker(variant: str, n_steps: int, k: int, d: int, kind: str, short: int, lo
     fit = fitter(variant, X, start, kind)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # hmmlearn warns when a fit of 1 or 2 iterations has not converged
-        fit(short)  # warm-up
-        return slope(fit, short, long)
-
-
-def timed_in_a_process(variant: str, case: tuple, method: dict) -> float:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", variant, "--case", json.dumps(case),
-               "--short", str(method["short"]), "--long", str(method["long"])]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return json.loads(output.splitlines()[-1])["seconds_per_iteration"]
+        return worker_seconds(fit, short, long)
 
 
 def run_case(case: tuple, method: dict) -> dict:
     n_steps, k, d, kind = case
-    times = {variant: [] for variant in VARIANTS}
-    for repeat in range(method["repeats"]):  # alternating, each in a fresh process
-        for variant in (VARIANTS if repeat % 2 == 0 else VARIANTS[::-1]):
-            times[variant].append(timed_in_a_process(variant, case, method))
+    times = in_own_processes(__file__, VARIANTS, worker_args(case, method), method["repeats"])
     row = {"t": n_steps, "k": k, "d": d, "covariance_type": kind}
     row.update({f"{variant}_ms": 1e3 * statistics.median(times[variant]) for variant in VARIANTS})
     for other in VARIANTS[1:]:
@@ -123,18 +116,9 @@ def report(results: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="also write hmm.txt and hmm.json into this folder")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes and one repeat: checks that the benchmark runs, measures nothing")
-    parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
-    parser.add_argument("--case", type=json.loads, help=argparse.SUPPRESS)
-    parser.add_argument("--short", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--long", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = options(__doc__.splitlines()[0], argv, VARIANTS)
     if args.worker:
-        seconds = worker(args.worker, *args.case, args.short, args.long)
-        print(json.dumps({"seconds_per_iteration": seconds}))
+        print_worker_result(worker(args.worker, *args.case, args.short, args.long))
         return {}
     plan = QUICK if args.quick else FULL
     results = {"machine": machine(), "method": plan["method"],

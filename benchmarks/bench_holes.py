@@ -26,16 +26,20 @@ Run:  python benchmarks/bench_holes.py [--out FOLDER] [--quick]
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
-import subprocess
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
-from bench_common import machine, machine_lines, publish, slope
+from bench_common import (
+    in_own_processes,
+    machine,
+    machine_lines,
+    options,
+    print_worker_result,
+    publish,
+    worker_args,
+    worker_seconds,
+)
 from bench_gmm import mixture_data
 
 from emlib import em, gmm
@@ -62,27 +66,13 @@ def worker(variant: str, n_samples: int, n_features: int, k: int, kind: str, fra
     """Seconds per iteration of ``gmm.fit`` on one variant, after a warm-up fit (run in a process of its own)."""
     X, holes, start = problem(n_samples, n_features, k, kind, fraction)
     data = X if variant == "complete" else holes
-
-    def fit(n_iter):
-        return gmm.fit(data, start, covariance_type=kind, max_iter=n_iter, tol=0)
-
-    fit(short)  # warm-up
-    return slope(fit, short, long)
-
-
-def timed_in_a_process(variant: str, case: tuple, fraction: float, method: dict) -> float:
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", variant, "--case", json.dumps(case),
-               "--fraction", str(fraction), "--short", str(method["short"]), "--long", str(method["long"])]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    return json.loads(output.splitlines()[-1])["seconds_per_iteration"]
+    return worker_seconds(lambda n_iter: gmm.fit(data, start, covariance_type=kind, max_iter=n_iter, tol=0),
+                          short, long)
 
 
 def run_case(case: tuple, fraction: float, method: dict) -> dict:
     n_samples, n_features, k, kind = case
-    times = {variant: [] for variant in VARIANTS}
-    for repeat in range(method["repeats"]):  # alternating, each in a fresh process
-        for variant in (VARIANTS if repeat % 2 == 0 else VARIANTS[::-1]):
-            times[variant].append(timed_in_a_process(variant, case, fraction, method))
+    times = in_own_processes(__file__, VARIANTS, worker_args(case, method, fraction=fraction), method["repeats"])
     _, holes, _ = problem(n_samples, n_features, k, kind, fraction)
     mask = np.isnan(holes)
     return {
@@ -111,19 +101,9 @@ def report(results: dict) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, help="also write holes.txt and holes.json into this folder")
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes and one repeat: checks that the benchmark runs, measures nothing")
-    parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
-    parser.add_argument("--case", type=json.loads, help=argparse.SUPPRESS)
-    parser.add_argument("--fraction", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--short", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--long", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    args = options(__doc__.splitlines()[0], argv, VARIANTS, fraction=float)
     if args.worker:
-        seconds = worker(args.worker, *args.case, args.fraction, args.short, args.long)
-        print(json.dumps({"seconds_per_iteration": seconds}))
+        print_worker_result(worker(args.worker, *args.case, args.fraction, args.short, args.long))
         return {}
     plan = QUICK if args.quick else FULL
     results = {"machine": machine(), "method": plan["method"],

@@ -11,7 +11,18 @@ Run:  python benchmarks/bench_kmeans.py [--out FOLDER] [--quick]
 from __future__ import annotations
 
 import numpy as np
-from bench_common import machine, machine_lines, options, paired_times, publish, times_table
+from bench_common import (
+    in_own_processes,
+    machine,
+    machine_lines,
+    options,
+    print_worker_result,
+    publish,
+    summary,
+    times_table,
+    worker_args,
+    worker_seconds,
+)
 from sklearn.cluster import KMeans
 
 from emlib import kmeans
@@ -32,7 +43,8 @@ def overlapping_data(n_samples: int, n_features: int, k: int, rng: np.random.Gen
     return means[rng.integers(k, size=n_samples)] + rng.normal(size=(n_samples, n_features))
 
 
-def run_case(n_samples: int, n_features: int, k: int, method: dict) -> dict:
+def problem(n_samples: int, n_features: int, k: int):
+    """emlib's and scikit-learn's fits of a given number of iterations from one random start."""
     rng = np.random.default_rng(0)
     X = overlapping_data(n_samples, n_features, k, rng)
     start = kmeans.init_centers(X, k, method="random", rng=rng)
@@ -47,15 +59,30 @@ def run_case(n_samples: int, n_features: int, k: int, method: dict) -> dict:
         assert model.n_iter_ == n_iter, "converged early: the data are too easy"
         return model
 
+    return ours, theirs
+
+
+def run_case(n_samples: int, n_features: int, k: int, method: dict) -> dict:
+    ours, theirs = problem(n_samples, n_features, k)
     # the same answer after the longer fit: the comparison is like for like
     long = method["long"]
     np.testing.assert_allclose(ours(long).centers, theirs(long).cluster_centers_, rtol=1e-9, atol=1e-9)
-    times = paired_times(ours, theirs, **method)
-    return {"n": n_samples, "d": n_features, "k": k, **times}
+    case = (n_samples, n_features, k)
+    times = in_own_processes(__file__, ("emlib", "sklearn"), worker_args(case, method), method["repeats"])
+    return {"n": n_samples, "d": n_features, "k": k, **summary(times)}
+
+
+def worker(library: str, case: list, short: int, long: int) -> float:
+    """One library's seconds per iteration on one case (run in a process of its own)."""
+    ours, theirs = problem(*case)
+    return worker_seconds(ours if library == "emlib" else theirs, short, long)
 
 
 def main(argv: list[str] | None = None) -> dict:
     args = options(__doc__.splitlines()[0], argv)
+    if args.worker:
+        print_worker_result(worker(args.worker, args.case, args.short, args.long))
+        return {}
     plan = QUICK if args.quick else FULL
     method = plan["method"]
     results = {
@@ -66,8 +93,9 @@ def main(argv: list[str] | None = None) -> dict:
         "scaling": [run_case(*case, method) for case in plan["scaling"]],
     }
     lines = [
-        "k-means (Lloyd), same data and start, time per iteration (median of "
-        f"{method['repeats']} paired repeats, slope between {method['short']} and {method['long']} iterations)",
+        "k-means (Lloyd), same data and start, time per iteration (each library in its own process, "
+        f"alternating; median of {method['repeats']} repeats, slope between {method['short']} and "
+        f"{method['long']} iterations)",
         *machine_lines(results["machine"]), "",
         *times_table(results["cases"]), "",
         f"target: emlib/sklearn <= {TARGET}x (scikit-learn is compiled and threaded; emlib is numpy)", "",
