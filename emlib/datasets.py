@@ -11,9 +11,8 @@ import numpy as np
 
 from ._validation import check_array, check_int, check_rng, read_only
 
-__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins", "OldFaithful",
-           "old_faithful",
-           "Geyser", "geyser"]
+__all__ = ["CoinTosses", "two_coins", "make_blobs", "stretched_clouds", "STRETCH", "Penguins", "penguins",
+           "OldFaithful", "old_faithful", "Geyser", "geyser"]
 
 
 class CoinTosses(NamedTuple):
@@ -259,6 +258,13 @@ def penguins() -> Penguins:
     return Penguins(read_only(X), _PENGUIN_FEATURES, read_only(species), species_names)
 
 
+def _shipped_table(name: str) -> np.ndarray:
+    """The numbers of a CSV file in ``emlib/data``: its ``#`` comments (the source) and header left out."""
+    lines = (Path(__file__).with_name("data") / name).read_text().splitlines()
+    _, *rows = [line for line in lines if not line.startswith("#")]
+    return np.array([[float(value) for value in row.split(",")] for row in rows])
+
+
 class OldFaithful(NamedTuple):
     """Eruptions of the Old Faithful geyser.
 
@@ -300,9 +306,7 @@ def old_faithful() -> OldFaithful:
     >>> data.X.shape, data.X.mean(axis=0).round(4).tolist()
     ((272, 2), [3.4878, 70.8971])
     """
-    lines = (Path(__file__).with_name("data") / "faithful.csv").read_text().splitlines()
-    header, *rows = [line for line in lines if not line.startswith("#")]  # header: eruptions,waiting
-    X = np.array([[float(value) for value in row.split(",")] for row in rows])
+    X = _shipped_table("faithful.csv")  # columns: eruptions, waiting
     return OldFaithful(read_only(X), ("eruption (min)", "waiting time (min)"))
 
 
@@ -347,7 +351,5 @@ def geyser() -> Geyser:
     >>> int((short[:-1] & short[1:]).sum()), int(short.sum())
     (0, 105)
     """
-    lines = (Path(__file__).with_name("data") / "geyser.csv").read_text().splitlines()
-    header, *rows = [line for line in lines if not line.startswith("#")]  # header: waiting,duration
-    waiting, duration = np.array([[float(value) for value in row.split(",")] for row in rows]).T
+    waiting, duration = _shipped_table("geyser.csv").T  # columns: waiting, duration
     return Geyser(read_only(duration.copy()), read_only(waiting.copy()))

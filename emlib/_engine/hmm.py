@@ -61,15 +61,16 @@ def _divide_by_sums(columns: np.ndarray, sums: np.ndarray) -> None:
     columns /= sums
 
 
-def _forward(b: np.ndarray, start: np.ndarray, A: np.ndarray, block: int) -> tuple[np.ndarray, float]:
+def _forward(b: np.ndarray, start: np.ndarray, A: np.ndarray, block: int) -> tuple[np.ndarray | None, float]:
     """``alpha_t / sum(alpha_t)`` for every step of one sequence, and ``log sum(alpha_T)``, in blocks of steps.
 
-    ``b`` are the (scaled) emission densities ``(T, k)``, ``start`` the weights
-    of the first step, ``A`` the transitions.  The log-likelihood is ``-inf``
-    when the sequence is impossible, and ``nan`` when the scaled products
-    underflowed (the caller then uses logs).  The states are the first axis
-    of every array inside, so that the sums over them run over contiguous
-    slabs and each move by ``A`` is one matrix product.
+    ``b`` are the (scaled) emission densities ``(T, k)``, ``start`` the
+    weights of the first step, ``A`` the transitions.  The log-likelihood is
+    ``-inf`` (and no variables) when the sequence is impossible, and ``nan``
+    when the scaled products underflowed (the caller then uses logs).  The
+    states are the first axis of every array inside, so that the sums over
+    them run over contiguous slabs and each move by ``A`` is one matrix
+    product.
     """
     n_steps, k = b.shape
     n_blocks = -(-n_steps // block)
@@ -101,7 +102,7 @@ def _forward(b: np.ndarray, start: np.ndarray, A: np.ndarray, block: int) -> tup
         weights = log_u + log_scale[j]
         top = weights.max()
         if top == -np.inf:
-            return np.zeros((n_steps, k)), -np.inf  # no state can have produced the block
+            return None, -np.inf  # no state can have produced the block
         with np.errstate(divide="ignore"):
             log_u = top + np.log(np.exp(weights - top) @ transfer_then_move[j])
 
@@ -116,7 +117,7 @@ def _forward(b: np.ndarray, start: np.ndarray, A: np.ndarray, block: int) -> tup
         alpha = np.multiply(alpha, b[:, i], out=scaled[:, i])
         _divide_by_sums(alpha, sums[i])
     if np.any(sums <= _TINY):
-        return np.zeros((n_steps, k)), np.nan  # underflow: the sequence is possible, a scaled product 0
+        return None, np.nan  # underflow: the sequence is possible, a scaled product 0
     # the last block's log sum(alpha) at its last step (the padding keeps the sum)
     log_total = top[-1] + np.log(sums[:, -1]).sum()
     return scaled.transpose(2, 1, 0).reshape(-1, k)[:n_steps], float(log_total)
